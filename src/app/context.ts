@@ -1,0 +1,54 @@
+import type { Config } from '../config/config.js';
+import type { Store } from '../store/store.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { Logger } from '../util/logger.js';
+import type { Redactor } from '../redact/redactor.js';
+import { createSqliteStore } from '../store/sqlite-store.js';
+import { createRedactor } from '../redact/redactor.js';
+import { createPathTemplater } from '../discover/path-templater.js';
+import { createExposureClassifier } from '../discover/exposure.js';
+import { createPipeline } from '../pipeline/pipeline.js';
+import { classInfoResolver } from '../classify/class-info.js';
+import { loadOrCreateSecret } from './secret.js';
+import { loadSpecTemplates } from '../discover/spec-templates.js';
+
+/** Everything a command or the server needs, wired once from the config. */
+export interface Bulwark {
+  config: Readonly<Config>;
+  store: Store;
+  pipeline: Pipeline;
+  redactor: Redactor;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function openBulwark(config: Readonly<Config>, logger: Logger, env: Record<string, string | undefined> = {}): Promise<Bulwark> {
+  const secret = loadOrCreateSecret(config.dataDir, env);
+  const store = createSqliteStore({ path: config.store.path! });
+  await store.init();
+  const redactor = createRedactor({ secret, customClasses: config.dataClasses });
+  const templater = createPathTemplater();
+  for (const spec of config.discovery.specs) {
+    for (const { host, templates } of loadSpecTemplates(spec)) templater.addKnownTemplates(host, templates);
+  }
+  const pipeline = createPipeline({
+    store,
+    config,
+    redactor,
+    templater,
+    exposure: createExposureClassifier(config.discovery.trustedProxies),
+    classInfo: classInfoResolver(config.dataClasses),
+    logger,
+  });
+  await pipeline.open();
+  return {
+    config,
+    store,
+    pipeline,
+    redactor,
+    logger,
+    async close() {
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { NON_KEY_CHARS_G } from './patterns.js';
+import { DATA_CLASSES } from './registry.js';
+import type { KeyRule } from './types.js';
+
+/** A key rule together with the class it reveals. */
+export interface KeyRuleRef {
+  readonly dataClass: string;
+  readonly rule: KeyRule;
+}
+
+/** Key names longer than this are not looked up: no real field name is that long. */
+export const MAX_KEY_NAME_LENGTH = 128;
+
+/** `X-Api-Key`, `api_key`, `apiKey` -> `apikey`. */
+export function normalizeKey(key: string): string {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+      return key.toLowerCase().replace(NON_KEY_CHARS_G, '');
+    }
+  }
+  return key;
+}
+
+interface KeyIndex {
+  readonly exact: ReadonlyMap<string, readonly KeyRuleRef[]>;
+  readonly suffixes: ReadonlyArray<{ readonly suffix: string; readonly ref: KeyRuleRef }>;
+  readonly parented: ReadonlyMap<string, ReadonlyArray<{ readonly parents: ReadonlySet<string>; readonly ref: KeyRuleRef }>>;
+}
+
+function buildIndex(): KeyIndex {
+  const exact = new Map<string, KeyRuleRef[]>();
+  const suffixes: Array<{ suffix: string; ref: KeyRuleRef }> = [];
+  const parented = new Map<string, Array<{ parents: ReadonlySet<string>; ref: KeyRuleRef }>>();
+  for (const def of DATA_CLASSES) {
+    for (const rule of def.keyNames ?? []) {
+      const ref: KeyRuleRef = { dataClass: def.id, rule };
+      if (rule.parents) {
+        const parents = new Set(rule.parents);
+        for (const name of rule.names ?? []) {
+          const list = parented.get(name) ?? [];
+          list.push({ parents, ref });
+          parented.set(name, list);
+        }
+        continue;
+      }
+      for (const name of rule.names ?? []) {
+        const list = exact.get(name) ?? [];
+        list.push(ref);
+        exact.set(name, list);
+      }
+      for (const suffix of rule.suffixes ?? []) suffixes.push({ suffix, ref });
+    }
+  }
+  return { exact, suffixes, parented };
+}
+
+const INDEX: KeyIndex = buildIndex();
+
+/**
+ * Key rules that apply to a normalised key name, without parent context. Pure; the classifier memoises it
+ * because the same few hundred key names recur in every event.
+ */
+export function keyRulesFor(normalizedKey: string): readonly KeyRuleRef[] {
+  if (normalizedKey.length === 0 || normalizedKey.length > MAX_KEY_NAME_LENGTH) return [];
+  const out: KeyRuleRef[] = [...(INDEX.exact.get(normalizedKey) ?? [])];
+  for (const { suffix, ref } of INDEX.suffixes) {
+    if (!normalizedKey.endsWith(suffix) || out.includes(ref)) continue;
+    if (ref.rule.except?.includes(normalizedKey)) continue;
+    out.push(ref);
+  }
+  return out.filter((ref) => !ref.rule.except?.includes(normalizedKey));
+}
+
+export function hasParentedRules(normalizedKey: string): boolean {
+  return INDEX.parented.has(normalizedKey);
+}
+
+/** Rules that only count inside a given parent object (`name` under `customer`). */
+export function parentedRulesFor(normalizedKey: string, normalizedParent: string): readonly KeyRuleRef[] {
+  const list = INDEX.parented.get(normalizedKey);
+  if (!list) return [];
+  const singular = normalizedParent.endsWith('s') ? normalizedParent.slice(0, -1) : normalizedParent;
+  const out: KeyRuleRef[] = [];
+  for (const { parents, ref } of list) {
+    if (parents.has(normalizedParent) || parents.has(singular)) out.push(ref);
+  }
+  return out;
+}
+
+/** Keys that name an identifier or version, under which weak value-only detectors stay quiet. */
+export function isIdLikeKey(normalizedKey: string): boolean {
+  return (
+    normalizedKey === 'id' ||
+    normalizedKey.endsWith('id') ||
+    normalizedKey.endsWith('ids') ||
+    normalizedKey.endsWith('uuid') ||
+    normalizedKey.endsWith('version')
+  );
+}

@@ -1,0 +1,249 @@
+import { Command, Option } from 'commander';
+import { statSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from '../config/config.js';
+import { createLogger } from '../util/logger.js';
+import { openBulwark, type Bulwark } from '../app/context.js';
+import { DomainError, invalidInput, notFound } from '../errors/domain-errors.js';
+import { readEvents, type SourceFormat } from '../sources/index.js';
+import type { IngestReport } from '../pipeline/pipeline.js';
+import { ensureAdminToken, startServer } from '../server/serve.js';
+import { issueToken } from '../server/tokens.js';
+import { formatEndpoint, formatFindings, formatInventory, formatReport, formatSummary } from './format.js';
+import { writeDemoNdjson } from '../demo/estate.js';
+import type { RiskLevel } from '../contracts/endpoint.js';
+import type { Severity } from '../contracts/finding.js';
+
+interface GlobalOpts {
+  config?: string;
+  dataDir?: string;
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+
+function configFrom(cmd: Command): Readonly<Config> {
+  const g = cmd.optsWithGlobals<GlobalOpts>();
+  const env = { ...process.env };
+  if (g.dataDir) env.BULWARK_DATA_DIR = g.dataDir;
+  return loadConfig({ file: g.config, env });
+}
+
+async function withBulwark<T>(cmd: Command, fn: (bw: Bulwark) => Promise<T>): Promise<T> {
+  const config = configFrom(cmd);
+  const bw = await openBulwark(config, createLogger(config.log.level), process.env);
+  try {
+    return await fn(bw);
+  } finally {
+    await bw.close();
+  }
+}
+
+/** A one-line progress display on stderr, only for a terminal and only for long files. */
+function progress(file: string): ((read: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  const started = Date.now();
+  return (read, total) => {
+    const t = Date.now();
+    if (t - last < 200 && read < total) return;
+    last = t;
+    const pct = total ? Math.min(100, Math.floor((read / total) * 100)) : 0;
+    const width = 30;
+    const bar = '#'.repeat(Math.round((pct / 100) * width)).padEnd(width, '.');
+    const mbps = read / 1e6 / Math.max(0.001, (t - started) / 1000);
+    process.stderr.write(`\r${path.basename(file)} [${bar}] ${pct}% ${mbps.toFixed(1)} MB/s`);
+    if (read >= total) process.stderr.write('\n');
+  };
+}
+
+async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: SourceFormat; host?: string }): Promise<IngestReport[]> {
+  const reports: IngestReport[] = [];
+  for (const file of files) {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch {
+      throw invalidInput(`${file}: no such file`);
+    }
+    const onProgress = size > 5_000_000 ? progress(file) : undefined;
+    const records = readEvents(file, { format: opts.format, defaultHost: opts.host, onProgress });
+    reports.push(await bw.pipeline.ingest(records));
+  }
+  return reports;
+}
+
+export function buildCli(): Command {
+  const program = new Command('bulwark')
+    .description('Bulwark: API security posture management. Traffic in, risk-scored API inventory out.')
+    .option('-c, --config <file>', 'config file (YAML or JSON); default bulwark.config.yaml if present')
+    .option('-d, --data-dir <dir>', 'data directory (default ./.bulwark)')
+    .showHelpAfterError();
+
+  program
+    .command('ingest')
+    .description('ingest traffic files: HAR, NDJSON events, nginx/Envoy/Kong/AWS API Gateway/JSON access logs (.gz too)')
+    .argument('<files...>')
+    .addOption(new Option('--format <format>', 'skip auto-detection').choices(['har', 'ndjson', 'nginx', 'envoy', 'kong', 'aws-apigw', 'json-log']))
+    .option('--host <host>', 'host for log formats that do not record one (e.g. nginx combined)')
+    .option('--json', 'print the report as JSON')
+    .action(async (files: string[], o: { format?: SourceFormat; host?: string; json?: boolean }, cmd: Command) => {
+      await withBulwark(cmd, async (bw) => {
+        const reports = await ingestFiles(bw, files, o);
+        if (o.json) out(JSON.stringify(files.map((f, i) => ({ file: f, ...reports[i] })), null, 2));
+        else files.forEach((f, i) => out(formatReport(f, reports[i]!)));
+        const summary = await bw.store.inventorySummary();
+        if (!o.json) out(formatSummary(summary));
+      });
+    });
+
+  program
+    .command('inventory')
+    .description('list discovered endpoints, riskiest first')
+    .option('--json', 'JSON output')
+    .option('--limit <n>', 'rows (max 500)', '50')
+    .option('--offset <n>', 'skip rows', '0')
+    .option('--host <host>', 'only this host')
+    .addOption(new Option('--level <level>', 'only this risk level').choices(['low', 'medium', 'high', 'critical']))
+    .addOption(new Option('--sort <field>', 'sort field').choices(['risk', 'calls', 'lastSeen', 'firstSeen', 'path', 'host']).default('risk'))
+    .option('--search <text>', 'substring of host or path')
+    .action(async (o: { json?: boolean; limit: string; offset: string; host?: string; level?: RiskLevel; sort: 'risk' | 'calls' | 'lastSeen' | 'firstSeen' | 'path' | 'host'; search?: string }, cmd: Command) => {
+      const limit = Number(o.limit);
+      const offset = Number(o.offset);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalidInput('--limit must be a whole number from 1 to 500');
+      if (!Number.isInteger(offset) || offset < 0) throw invalidInput('--offset must be a whole number >= 0');
+      await withBulwark(cmd, async (bw) => {
+        const page = await bw.store.listEndpoints({ limit, offset, host: o.host, riskLevel: o.level, sort: o.sort, order: o.sort === 'path' || o.sort === 'host' ? 'asc' : 'desc', search: o.search });
+        if (o.json) out(JSON.stringify(page, null, 2));
+        else out(formatInventory(page));
+      });
+    });
+
+  program
+    .command('endpoint')
+    .description('show one endpoint: risk factors, parameters, authentication, findings')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+      await withBulwark(cmd, async (bw) => {
+        const endpoint = await bw.store.getEndpoint(id);
+        if (!endpoint) throw notFound(`endpoint ${id} not found (ids are listed by "bulwark inventory")`);
+        const findings = (await bw.store.listFindings({ endpointId: id, limit: 200 })).items;
+        if (o.json) out(JSON.stringify({ endpoint, findings }, null, 2));
+        else out(formatEndpoint(endpoint, findings));
+      });
+    });
+
+  program
+    .command('findings')
+    .description('list posture findings, most severe first')
+    .option('--json', 'JSON output')
+    .option('--limit <n>', 'rows (max 500)', '100')
+    .addOption(new Option('--min-severity <s>', 'at least this severity').choices(['info', 'low', 'medium', 'high', 'critical']))
+    .option('--rule <id>', 'only this rule')
+    .action(async (o: { json?: boolean; limit: string; minSeverity?: Severity; rule?: string }, cmd: Command) => {
+      const limit = Number(o.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalidInput('--limit must be a whole number from 1 to 500');
+      await withBulwark(cmd, async (bw) => {
+        const page = await bw.store.listFindings({ limit, minSeverity: o.minSeverity, ruleId: o.rule });
+        if (o.json) out(JSON.stringify(page, null, 2));
+        else out(formatFindings(page));
+      });
+    });
+
+  program
+    .command('serve')
+    .description('run the HTTP server (binds 127.0.0.1 by default)')
+    .option('--port <port>', 'port')
+    .option('--host <address>', 'bind address')
+    .action(async (o: { port?: string; host?: string }, cmd: Command) => {
+      const config = configFrom(cmd);
+      const bw = await openBulwark(config, createLogger(config.log.level), process.env);
+      const token = await ensureAdminToken(bw);
+      const server = await startServer(bw, { host: o.host, port: o.port === undefined ? undefined : Number(o.port) });
+      out(`Bulwark is listening on ${server.url}`);
+      if (token) out(`First start: an admin token was created. It is shown only this once:\n  ${token}`);
+      await waitForSignal();
+      await server.close();
+      await bw.close();
+    });
+
+  program
+    .command('demo')
+    .description('generate the demo estate traffic, ingest it through the real pipeline, print the inventory, serve it')
+    .option('--events <n>', 'events to generate', '50000')
+    .option('--no-serve', 'stop after printing the inventory')
+    .option('--port <port>', 'port for the server')
+    .action(async (o: { events: string; serve: boolean; port?: string }, cmd: Command) => {
+      const events = Number(o.events);
+      if (!Number.isInteger(events) || events < 1 || events > 50_000_000) throw invalidInput('--events must be a whole number from 1 to 50,000,000');
+      const config = configFrom(cmd);
+      const bw = await openBulwark(config, createLogger(config.log.level), process.env);
+      const dir = path.join(config.dataDir, 'demo');
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'northwind-traffic.ndjson.gz');
+      out(`Generating ${events.toLocaleString('en')} demo events of Northwind Outfitters to ${file} ...`);
+      await writeDemoNdjson(file, { events, seed: 7 });
+      const started = Date.now();
+      const [report] = await ingestFiles(bw, [file], {});
+      const secs = (Date.now() - started) / 1000;
+      out(formatReport(file, report!));
+      out(`Ingested in ${secs.toFixed(1)} s (${Math.round(report!.accepted / secs).toLocaleString('en')} events/s)\n`);
+      out(formatSummary(await bw.store.inventorySummary()));
+      out(formatInventory(await bw.store.listEndpoints({ limit: 15, sort: 'risk', order: 'desc' })));
+      if (!o.serve) {
+        await bw.close();
+        return;
+      }
+      const { token } = await issueToken(bw.store, `demo ${new Date().toISOString()}`, ['admin']);
+      const server = await startServer(bw, { port: o.port === undefined ? undefined : Number(o.port) });
+      out(`\nBulwark is serving the demo estate on ${server.url}`);
+      out(`Admin token (shown once): ${token}`);
+      out(`Try: curl -H "Authorization: Bearer ${token}" ${server.url}/api/v1/inventory/summary`);
+      out('Press Ctrl-C to stop.');
+      await waitForSignal();
+      await server.close();
+      await bw.close();
+    });
+
+  const token = program.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .description('create an API token and print it once')
+    .requiredOption('--name <name>', 'what the token is for')
+    .addOption(new Option('--scope <scope...>', 'scopes').choices(['ingest', 'read', 'admin']).makeOptionMandatory())
+    .action(async (o: { name: string; scope: Array<'ingest' | 'read' | 'admin'> }, cmd: Command) => {
+      await withBulwark(cmd, async (bw) => {
+        const { token: t, record } = await issueToken(bw.store, o.name, o.scope);
+        out(`Token ${record.id} (${record.scopes.join(', ')}): ${t}\nIt is shown only this once.`);
+      });
+    });
+
+  return program;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** Runs the CLI; domain errors become a one-line message and an exit code, anything else exit 1. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildCli();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const ce = err as { code?: string; exitCode?: number };
+    if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) return ce.exitCode === 0 ? 0 : 2;
+    if (err instanceof DomainError) {
+      process.stderr.write(`bulwark: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`bulwark: internal error: ${(err as Error).message?.split('\n')[0] ?? 'unknown'}\n`);
+    return 1;
+  }
+}

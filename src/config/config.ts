@@ -1,0 +1,128 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { invalidInput } from '../errors/domain-errors.js';
+
+const RiskWeights = z.object({
+  internetExposed: z.number().min(0).default(2),
+  unauthenticated: z.number().min(0).default(2),
+  sensitiveData: z.number().min(0).default(3),
+  plainHttp: z.number().min(0).default(1.5),
+  weakAuth: z.number().min(0).default(1.5),
+  objectIdsInPath: z.number().min(0).default(0.75),
+  writeMethod: z.number().min(0).default(0.5),
+  undocumented: z.number().min(0).default(0.5),
+});
+
+const CustomClass = z.object({
+  id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/),
+  title: z.string().min(1).max(120),
+  category: z.enum(['pii', 'financial', 'credentials', 'health', 'network']),
+  sensitivity: z.enum(['low', 'medium', 'high', 'critical']),
+  keyPattern: z.string().max(500).optional(),
+  valuePattern: z.string().max(500).optional(),
+});
+
+/**
+ * The one configuration object: defaults, then a config file (JSON or YAML), then environment variables.
+ * Read once at start and frozen. Every default is the safe one (loopback bind, embedded store).
+ *
+ * @example
+ * const config = loadConfig({ env: process.env });           // ./.bulwark/, 127.0.0.1:8787
+ * const config = loadConfig({ file: 'bulwark.yaml', env: {} });
+ */
+export const ConfigSchema = z.object({
+  dataDir: z.string().default('.bulwark'),
+  store: z.object({ kind: z.literal('sqlite').default('sqlite'), path: z.string().optional() }).prefault({}),
+  server: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8787),
+      maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      maxDecompressedBytes: z.number().int().positive().default(64 * 1024 * 1024),
+      maxEventsPerBatch: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
+  ingest: z
+    .object({
+      maxBodyBytes: z.number().int().positive().default(64 * 1024),
+      maxHeaders: z.number().int().positive().default(200),
+      maxJsonDepth: z.number().int().positive().default(64),
+    })
+    .prefault({}),
+  discovery: z
+    .object({
+      /** Full analysis (bodies, parameters, data classes) of the first N events of each endpoint... */
+      analyseFirst: z.number().int().min(0).default(200),
+      /** ...and then of one event in `analyseEvery`. Counters, status, latency, auth and exposure see every event. */
+      analyseEvery: z.number().int().min(1).default(20),
+      samplesPerEndpoint: z.number().int().min(0).max(100).default(10),
+      /** Client addresses (CIDR) of your own proxies; behind them the client is taken from X-Forwarded-For. */
+      trustedProxies: z.array(z.string()).default([]),
+      /** Known OpenAPI files whose path templates win over learned ones. */
+      specs: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  risk: z
+    .object({
+      weights: RiskWeights.prefault({}),
+      levels: z
+        .object({ medium: z.number().default(3.5), high: z.number().default(6), critical: z.number().default(8) })
+        .prefault({}),
+    })
+    .prefault({}),
+  dataClasses: z.array(CustomClass).default([]),
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info') }).prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type RiskConfig = Config['risk'];
+
+const ENV: Array<[string, (c: Record<string, any>, v: string) => void]> = [
+  ['BULWARK_DATA_DIR', (c, v) => (c.dataDir = v)],
+  ['BULWARK_HOST', (c, v) => ((c.server ??= {}).host = v)],
+  ['BULWARK_PORT', (c, v) => ((c.server ??= {}).port = Number(v))],
+  ['BULWARK_LOG_LEVEL', (c, v) => ((c.log ??= {}).level = v)],
+  ['BULWARK_STORE_PATH', (c, v) => ((c.store ??= {}).path = v)],
+];
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export function loadConfig(opts: { file?: string; env?: Record<string, string | undefined>; overrides?: Record<string, unknown> } = {}): Readonly<Config> {
+  const env = opts.env ?? {};
+  const file = opts.file ?? env.BULWARK_CONFIG ?? (existsSync('bulwark.config.yaml') ? 'bulwark.config.yaml' : undefined);
+  let raw: Record<string, any> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw invalidInput(`config file ${file} cannot be read`);
+    }
+    try {
+      raw = (file.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) ?? {};
+    } catch (err) {
+      throw invalidInput(`config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  for (const [name, apply] of ENV) {
+    const v = env[name];
+    if (v !== undefined && v !== '') apply(raw, v);
+  }
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) raw[k] = v;
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw invalidInput(`invalid configuration at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`);
+  }
+  const config = parsed.data;
+  config.store.path ??= path.join(config.dataDir, 'bulwark.db');
+  return deepFreeze(config);
+}

@@ -1,0 +1,287 @@
+import type { ApiEvent, Reject } from '../contracts/api-event.js';
+import type { Finding } from '../contracts/finding.js';
+import type { Config } from '../config/config.js';
+import type { Store, StoredEndpoint, EventSample } from '../store/store.js';
+import type { Redactor } from '../redact/redactor.js';
+import type { PathTemplater } from '../discover/path-templater.js';
+import type { ExposureClassifier } from '../discover/exposure.js';
+import type { ClassInfo, PostureRule } from '../risk/posture-rules.js';
+import type { Logger } from '../util/logger.js';
+import { credentialFacts } from '../redact/credential-facts.js';
+import {
+  deserializeState,
+  endpointId,
+  mergeState,
+  newState,
+  observeEvent,
+  observeHits,
+  observeResponseType,
+  serializeState,
+  type EndpointState,
+} from '../aggregate/endpoint-state.js';
+import { toEndpoint } from '../aggregate/endpoint-view.js';
+import { observeJson, observeText, parseForm } from '../discover/params.js';
+import { observeBodySignals, observeHeaderSignals, observeHitSignals } from '../risk/signals.js';
+import { evaluatePosture } from '../risk/findings.js';
+import { POSTURE_RULES } from '../risk/posture-rules.js';
+
+/** A record from a source: a normalized event, or a reject with its reason. */
+export type IngestRecord = { kind: 'event'; event: ApiEvent; line?: number } | { kind: 'reject'; reject: Reject };
+
+export interface IngestReport {
+  accepted: number;
+  rejected: number;
+  /** Reject counts by reason (the reason text up to its first colon-separated detail). */
+  rejectReasons: Record<string, number>;
+  /** The first rejects, with line numbers, for the user to look at. */
+  firstRejects: Reject[];
+  endpoints: number;
+  newEndpoints: number;
+  findings: number;
+}
+
+export interface FlushReport {
+  endpointsSaved: number;
+  endpointsMerged: number;
+  findings: number;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  config: Readonly<Config>;
+  redactor: Redactor;
+  templater: PathTemplater;
+  exposure: ExposureClassifier;
+  classInfo: (id: string) => ClassInfo;
+  logger: Logger;
+  rules?: readonly PostureRule[];
+  /** Clock for `at` stamps (tests pin it). */
+  now?: () => Date;
+}
+
+/**
+ * The ingestion pipeline: normalized events -> redact -> discover -> classify -> aggregate -> store.
+ *
+ * Every event updates its endpoint's counters (calls, status, latency, consumers, authentication,
+ * encryption, exposure) and the data classes found in its URL and headers. A sample of events per
+ * endpoint (the first `analyseFirst`, then one in `analyseEvery`) also goes through full body
+ * redaction, parameter inference and body classification: the expensive part runs on a bounded
+ * share of traffic, while counters stay exact. State is aggregate-only and bounded by endpoints.
+ *
+ * @example
+ * const pipeline = createPipeline({ store, config, redactor, templater, exposure, classInfo, logger });
+ * await pipeline.open();
+ * const report = await pipeline.ingest(readEvents('traffic.har'));
+ */
+export interface Pipeline {
+  open(): Promise<void>;
+  /** Processes one event in memory; call `flush` to persist. */
+  process(event: ApiEvent): void;
+  ingest(records: AsyncIterable<IngestRecord> | Iterable<IngestRecord>, opts?: { flushEvery?: number }): Promise<IngestReport>;
+  flush(): Promise<FlushReport>;
+  endpointCount(): number;
+}
+
+const MAX_FIRST_REJECTS = 100;
+const MAX_REJECTS_KEPT = 10_000;
+const TEMPLATER_META = 'discovery.templater';
+
+function stripBodies(e: ApiEvent): ApiEvent {
+  const request = e.request.body ? { ...e.request, body: undefined } : e.request;
+  const response = e.response?.body ? { ...e.response, body: undefined } : e.response;
+  return request === e.request && response === e.response ? e : { ...e, request, response };
+}
+
+/** Names of template segments by path segment index (index as in `path.split('/')`). */
+function pathParamNames(template: string): (string | null)[] {
+  return template.split('/').map((s) => (s.startsWith('{') && s.endsWith('}') ? s.slice(1, -1) : null));
+}
+
+function rejectKind(reason: string): string {
+  return reason.split(/[:(]/, 1)[0]!.trim().slice(0, 80) || 'invalid record';
+}
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { store, config, redactor, templater, exposure, classInfo, logger } = deps;
+  const rules = deps.rules ?? POSTURE_RULES;
+  const now = deps.now ?? (() => new Date());
+  const { analyseFirst, analyseEvery, samplesPerEndpoint } = config.discovery;
+
+  const states = new Map<string, EndpointState>();
+  const dirty = new Set<string>();
+  /** Ids already in the store, to tell new endpoints and to remove merged ones. */
+  const persisted = new Set<string>();
+  let samples: EventSample[] = [];
+  let pendingRejects: Reject[] = [];
+
+  const keyOf = (host: string, method: string, template: string) => `${host} ${method} ${template}`;
+
+  function process(event: ApiEvent): void {
+    const ts = Date.parse(event.timestamp);
+    // Redact stage: facts about credentials are read here, then every later stage sees redacted data only.
+    const facts = credentialFacts(event, ts);
+    const light = redactor.redactEvent(stripBodies(event));
+    const req = light.event.request;
+    const match = templater.observe(req.host, req.method, req.path);
+    const key = keyOf(req.host, req.method, match.template);
+    let state = states.get(key);
+    if (!state) {
+      state = newState(req.host, req.method, match.template, ts);
+      states.set(key, state);
+    }
+    dirty.add(key);
+    const client = exposure.classify(event.request.clientAddress, event.request.headers['x-forwarded-for']);
+    observeEvent(state, event, ts, facts, client);
+    observeHeaderSignals(state, event, facts);
+    const names = pathParamNames(match.template);
+
+    const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
+    const hasBody = event.request.body !== undefined || event.response?.body !== undefined;
+    const red = analyse && hasBody ? redactor.redactEvent(event) : light;
+    observeHits(state, red.hits, names);
+    observeHitSignals(state, red.hits, facts, names);
+    if (!analyse) return;
+
+    state.analysed++;
+    const r = red.event;
+    const pathSegs = r.request.path.split('/');
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i];
+      if (n) observeText(state.params, 'request', 'path', n, pathSegs[i] ?? '');
+    }
+    for (const q in r.request.query) for (const v of r.request.query[q]!) observeText(state.params, 'request', 'query', q, v);
+    for (const h in r.request.headers) observeText(state.params, 'request', 'header', h, r.request.headers[h]!);
+    for (const c in r.request.cookies) observeText(state.params, 'request', 'cookie', c, r.request.cookies[c]!);
+    if (red.requestJson !== undefined) observeJson(state.params, 'request', red.requestJson);
+    else if (r.request.body?.text && /x-www-form-urlencoded/i.test(r.request.body.contentType ?? '')) {
+      for (const [k, v] of parseForm(r.request.body.text)) observeText(state.params, 'request', 'body', `/${k}`, v);
+    }
+    if (r.response) {
+      observeResponseType(state, r.response.status, r.response.body?.contentType ?? r.response.headers['content-type']);
+      if (red.responseJson !== undefined) observeJson(state.params, 'response', red.responseJson);
+      observeBodySignals(state, r);
+    }
+    if (samplesPerEndpoint > 0) {
+      samples.push({ endpointId: endpointId(state.host, state.method, state.template), timestamp: r.timestamp, event: r });
+      // Keep the in-memory buffer bounded between flushes; the store keeps the newest per endpoint.
+      if (samples.length > 5000) samples = samples.slice(-2500);
+    }
+  }
+
+  async function flush(): Promise<FlushReport> {
+    const at = now().toISOString();
+    // Template collapses since the last flush: fold old states into their new template.
+    const removed: string[] = [];
+    const renamed = new Map<string, string>();
+    let merged = 0;
+    for (const [key, state] of [...states]) {
+      const m = templater.resolve(state.host, state.method, state.template);
+      if (m.template === state.template) continue;
+      const oldId = endpointId(state.host, state.method, state.template);
+      const newKey = keyOf(state.host, state.method, m.template);
+      states.delete(key);
+      dirty.delete(key);
+      const target = states.get(newKey);
+      if (target) mergeState(target, state);
+      else {
+        state.template = m.template;
+        states.set(newKey, state);
+      }
+      dirty.add(newKey);
+      renamed.set(oldId, endpointId(state.host, state.method, m.template));
+      if (persisted.has(oldId)) removed.push(oldId);
+      persisted.delete(oldId);
+      merged++;
+    }
+    const rows: StoredEndpoint[] = [];
+    const findings: Finding[] = [];
+    const templatesByKey = new Map(templater.templates().map((t) => [keyOf(t.host, t.method, t.template), t]));
+    for (const key of dirty) {
+      const state = states.get(key);
+      if (!state) continue;
+      const t = templatesByKey.get(key);
+      const endpoint = toEndpoint(
+        state,
+        { confidence: t?.confidence ?? 1, evidence: t?.evidence ?? [], origin: t?.origin ?? 'traffic' },
+        t?.origin === 'spec',
+        classInfo,
+        config.risk,
+      );
+      try {
+        findings.push(...evaluatePosture(rules, { endpoint, signals: state.signals, classInfo }, state, at));
+      } catch (err) {
+        logger.error({ err: (err as Error).message, endpoint: endpoint.id }, 'posture evaluation failed');
+      }
+      rows.push({ endpoint, state: serializeState(state) });
+    }
+    dirty.clear();
+    const sampleBatch = samples.map((s) => ({ ...s, endpointId: renamed.get(s.endpointId) ?? s.endpointId }));
+    samples = [];
+    await store.saveEndpoints(rows, removed);
+    for (const r of rows) persisted.add(r.endpoint.id);
+    if (findings.length) await store.saveFindings(findings);
+    if (sampleBatch.length) await store.addSamples(sampleBatch, samplesPerEndpoint);
+    if (pendingRejects.length) {
+      await store.addRejects(
+        pendingRejects.map((r) => ({ ...r, at })),
+        MAX_REJECTS_KEPT,
+      );
+      pendingRejects = [];
+    }
+    await store.setMeta(TEMPLATER_META, templater.exportState());
+    return { endpointsSaved: rows.length, endpointsMerged: merged, findings: findings.length };
+  }
+
+  return {
+    async open() {
+      const saved = await store.getMeta(TEMPLATER_META);
+      if (saved) templater.importState(saved);
+      for (const row of await store.loadEndpointStates()) {
+        const s = deserializeState(row.state);
+        if (!s) continue;
+        states.set(keyOf(s.host, s.method, s.template), s);
+        persisted.add(row.endpoint.id);
+      }
+    },
+    process,
+    async ingest(records, opts = {}) {
+      const flushEvery = opts.flushEvery ?? 100_000;
+      const before = new Set(persisted);
+      const report: IngestReport = { accepted: 0, rejected: 0, rejectReasons: {}, firstRejects: [], endpoints: 0, newEndpoints: 0, findings: 0 };
+      let sinceFlush = 0;
+      for await (const rec of records) {
+        if (rec.kind === 'reject') {
+          report.rejected++;
+          const kind = rejectKind(rec.reject.reason);
+          report.rejectReasons[kind] = (report.rejectReasons[kind] ?? 0) + 1;
+          if (report.firstRejects.length < MAX_FIRST_REJECTS) report.firstRejects.push(rec.reject);
+          if (pendingRejects.length < MAX_REJECTS_KEPT) pendingRejects.push(rec.reject);
+          continue;
+        }
+        try {
+          process(rec.event);
+          report.accepted++;
+        } catch (err) {
+          // A bug on one event must not lose the rest of the file; it is a counted reject.
+          report.rejected++;
+          const reject: Reject = { source: rec.event.source.name ?? rec.event.source.kind, reason: `processing failed: ${(err as Error).message.slice(0, 200)}` };
+          if (rec.line !== undefined) reject.line = rec.line;
+          report.rejectReasons['processing failed'] = (report.rejectReasons['processing failed'] ?? 0) + 1;
+          if (report.firstRejects.length < MAX_FIRST_REJECTS) report.firstRejects.push(reject);
+          pendingRejects.push(reject);
+          logger.error({ line: rec.line }, 'event processing failed');
+        }
+        if (++sinceFlush >= flushEvery) {
+          sinceFlush = 0;
+          report.findings += (await flush()).findings;
+        }
+      }
+      report.findings += (await flush()).findings;
+      report.endpoints = persisted.size;
+      for (const id of persisted) if (!before.has(id)) report.newEndpoints++;
+      return report;
+    },
+    flush,
+    endpointCount: () => states.size,
+  };
+}

@@ -1,0 +1,121 @@
+import type { ApiEvent } from '../contracts/api-event.js';
+import type { AuthKind } from '../contracts/endpoint.js';
+
+/**
+ * Non-secret facts about the credentials of a request, read by the redact stage from the raw event so
+ * that later stages never need the raw credential: which kind of authentication was used, a JWT's
+ * algorithm, whether it has `exp`, its claim names and issuer, and a 32-bit principal fingerprint
+ * (good enough to count distinct consumers in a sketch; not reversible to the credential).
+ *
+ * @example
+ * credentialFacts(event) // { kind: 'bearer-jwt', jwt: { alg: 'RS256', hasExp: true, ... }, principal: 2838491 }
+ */
+export interface CredentialFacts {
+  kind: AuthKind;
+  jwt: JwtFacts | null;
+  /** Fingerprint of the principal (JWT `sub`, else the credential itself); null when unauthenticated. */
+  principal: number | null;
+}
+
+export interface JwtFacts {
+  alg: string;
+  hasExp: boolean;
+  /** `exp` in the past relative to the event time. */
+  expired: boolean;
+  claims: string[];
+  iss: string | null;
+}
+
+export const API_KEY_HEADERS = new Set([
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'x-apikey',
+  'x-auth-token',
+  'x-access-token',
+  'x-api-token',
+  'x-functions-key',
+  'ocp-apim-subscription-key',
+  'x-goog-api-key',
+]);
+
+export const API_KEY_QUERY = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'token', 'auth', 'auth_token', 'x-api-key']);
+
+const SESSION_COOKIE = /^(?:session|sess|sid|sessionid|session_id|jsessionid|phpsessid|asp\.net_sessionid|connect\.sid|laravel_session|_session_id|auth|auth_token|token|access_token|id_token)$|session/i;
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
+
+/** FNV-1a 32-bit: fast, stable, for sketches only. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function decodeJsonPart(part: string): Record<string, unknown> | null {
+  if (part.length > 8192) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function jwtFacts(token: string, eventTimeMs: number): { facts: JwtFacts; sub: string | null } | null {
+  if (token.length > 16384 || !JWT_SHAPE.test(token)) return null;
+  const [h, p] = token.split('.', 2) as [string, string];
+  const header = decodeJsonPart(h);
+  if (!header || typeof header.alg !== 'string') return null;
+  const payload = decodeJsonPart(p) ?? {};
+  const exp = typeof payload.exp === 'number' ? payload.exp : null;
+  return {
+    facts: {
+      alg: header.alg.slice(0, 16),
+      hasExp: exp !== null,
+      expired: exp !== null && exp * 1000 < eventTimeMs,
+      claims: Object.keys(payload).slice(0, 32).map((k) => k.slice(0, 64)),
+      iss: typeof payload.iss === 'string' ? payload.iss.slice(0, 200) : null,
+    },
+    sub: typeof payload.sub === 'string' || typeof payload.sub === 'number' ? String(payload.sub) : null,
+  };
+}
+
+export function credentialFacts(event: ApiEvent, eventTimeMs: number): CredentialFacts {
+  const { headers, query, cookies } = event.request;
+  const authz = headers.authorization ?? headers['proxy-authorization'];
+  if (authz) {
+    const space = authz.indexOf(' ');
+    const scheme = (space > 0 ? authz.slice(0, space) : authz).toLowerCase();
+    const value = space > 0 ? authz.slice(space + 1).trim() : '';
+    if (scheme === 'basic') return { kind: 'basic', jwt: null, principal: fnv1a(value) };
+    if (scheme === 'digest') return { kind: 'digest', jwt: null, principal: fnv1a(value.slice(0, 200)) };
+    if (scheme === 'bearer' || scheme === 'jwt' || scheme === 'token') {
+      const jwt = jwtFacts(value, eventTimeMs);
+      if (jwt) return { kind: 'bearer-jwt', jwt: jwt.facts, principal: fnv1a(jwt.sub ?? value) };
+      return { kind: 'bearer-opaque', jwt: null, principal: fnv1a(value) };
+    }
+    return { kind: 'bearer-opaque', jwt: null, principal: fnv1a(authz) };
+  }
+  for (const name in headers) {
+    if (API_KEY_HEADERS.has(name)) return { kind: 'api-key-header', jwt: null, principal: fnv1a(headers[name] ?? '') };
+  }
+  for (const name in query) {
+    if (API_KEY_QUERY.has(name.toLowerCase())) {
+      const v = query[name]?.[0] ?? '';
+      const jwt = jwtFacts(v, eventTimeMs);
+      return { kind: 'api-key-query', jwt: jwt?.facts ?? null, principal: fnv1a(jwt?.sub ?? v) };
+    }
+  }
+  for (const name in cookies) {
+    if (SESSION_COOKIE.test(name)) {
+      const v = cookies[name] ?? '';
+      const jwt = jwtFacts(v, eventTimeMs);
+      return { kind: 'session-cookie', jwt: jwt?.facts ?? null, principal: fnv1a(jwt?.sub ?? v) };
+    }
+  }
+  return { kind: 'none', jwt: null, principal: null };
+}

@@ -1,0 +1,293 @@
+import type { ApiEvent, ApiRequest, ApiResponse, Body } from '../contracts/api-event.js';
+import type { DataClassHit, Direction } from '../contracts/data-class.js';
+import { JSON_START, TEXTUAL_CONTENT_TYPE, createClassifier, isJwt } from '../classify/index.js';
+import type { CustomClass } from '../classify/index.js';
+import { HitSet, createCore, recordHits } from './core.js';
+import type { RedactCore } from './core.js';
+import { redactCookieHeader, redactCookieValue, redactSetCookie } from './cookies.js';
+import { redactFormBody } from './form-body.js';
+import { redactJsonTree } from './json-body.js';
+import { IP_LIST_HEADERS, STRUCTURAL_HEADERS, credentialClassForHeader, credentialClassForQuery } from './names.js';
+import { createPlaceholder } from './placeholder.js';
+
+/** Default bound on the characters of one body or text that are scanned; what lies beyond is cut. */
+export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024;
+/** Appended where `redactText` cut an over-long text. */
+export const TRUNCATION_MARK = '…[TRUNCATED]';
+
+export interface RedactorOptions {
+  /** Installation secret (at least 16 bytes) keying the placeholder HMAC. */
+  readonly secret: Buffer | string;
+  readonly customClasses?: readonly CustomClass[];
+  /**
+   * Characters of one body or text that are scanned (≈ bytes for ASCII). Text beyond it is dropped, the
+   * body marked `truncated`: unscanned text could hold anything, so it is never passed on.
+   */
+  readonly maxScanBytes?: number;
+}
+
+export interface RedactionResult {
+  /** Redacted copy of the event. */
+  readonly event: ApiEvent;
+  /**
+   * Every class found, deduplicated by (class, direction, location, name). `name` is the header, query or
+   * cookie name; `/2` for the second path segment; a JSON pointer for body fields with array indexes as
+   * `*` (`/items/*\/email`), `/<field>` for form fields, and `` (the whole body) for free-text bodies.
+   */
+  readonly hits: DataClassHit[];
+  /** The parsed, redacted request body when it was JSON, so later stages need not parse it again. */
+  readonly requestJson?: unknown;
+  readonly responseJson?: unknown;
+}
+
+export interface Redactor {
+  /** Returns a redacted deep copy; the input is not modified. */
+  redactEvent(event: ApiEvent): RedactionResult;
+  /** For log lines and error messages. */
+  redactText(text: string): string;
+  /** `[REDACTED:<class>:<16 hex of HMAC-SHA256(secret, class + ':' + value)>]` */
+  placeholder(dataClass: string, value: string): string;
+}
+
+function isTextual(contentType: string): boolean {
+  return TEXTUAL_CONTENT_TYPE.test(contentType) || (contentType.startsWith('application/') && (contentType.includes('json') || contentType.includes('xml')));
+}
+
+/**
+ * Where to cut a text at `limit` so that no token is cut in half: a half JWT or half key would slip
+ * past the scanners. Falls back to dropping the last 16 KiB when there is no delimiter there.
+ */
+function safeCut(text: string, limit: number): number {
+  const floor = Math.max(0, limit - 16 * 1024);
+  for (let i = limit - 1; i >= floor; i--) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c === 44 || c === 59 || c === 38 || c === 34 || c === 60 || c === 62) return i + 1;
+  }
+  return floor;
+}
+
+function pathSegmentValue(seg: string): string {
+  if (!seg.includes('%')) return seg;
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    return seg;
+  }
+}
+
+/**
+ * The redaction stage: nothing downstream of it sees a raw secret or personal value.
+ *
+ * @example
+ * const redactor = createRedactor({ secret: installationSecret });
+ * const { event, hits, requestJson } = redactor.redactEvent(rawEvent);
+ * logger.warn(redactor.redactText(`rejected ${line}`));
+ */
+export function createRedactor(opts: RedactorOptions): Redactor {
+  const placeholder = createPlaceholder(opts.secret);
+  const classifier = createClassifier({ customClasses: opts.customClasses ?? [] });
+  const core: RedactCore = createCore(classifier, placeholder);
+  const maxScan = opts.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES;
+
+  function redactPath(path: string, hits: HitSet): string {
+    const segs = path.split('/');
+    let changed = false;
+    let prevKey: string | undefined;
+    for (let i = 1; i < segs.length; i++) {
+      const raw = segs[i]!;
+      if (raw.length === 0) continue;
+      const value = pathSegmentValue(raw);
+      // The previous segment acts as the key: `/password-reset/<token>`, `/session/<id>`.
+      const r = core.scalar(value, prevKey);
+      if (r !== null) {
+        segs[i] = recordHits(hits, r, 'request', 'path', `/${i}`);
+        changed = true;
+      }
+      prevKey = value.length <= 64 ? value : undefined;
+    }
+    return changed ? segs.join('/') : path;
+  }
+
+  function redactQuery(query: ApiRequest['query'], hits: HitSet): ApiRequest['query'] {
+    const out: ApiRequest['query'] = {};
+    for (const [rawName, values] of Object.entries(query)) {
+      let name = rawName;
+      const nameMatches = rawName.length >= 6 && rawName.includes('@') ? classifier.classifyValue(rawName) : [];
+      if (nameMatches.length > 0) {
+        name = placeholder(nameMatches[0]!.dataClass, rawName);
+        for (const m of nameMatches) hits.add(m.dataClass, 'request', 'query', name);
+      }
+      const forcedClass = credentialClassForQuery(rawName);
+      out[name] = values.map((v) => {
+        if (v.length === 0) return v;
+        const r = forcedClass !== undefined ? core.forced(v, rawName, forcedClass) : core.scalar(v, rawName);
+        return r === null ? v : recordHits(hits, r, 'request', 'query', name);
+      });
+    }
+    return out;
+  }
+
+  function redactAuthorization(value: string, direction: Direction, name: string, hits: HitSet): string {
+    const sp = value.indexOf(' ');
+    if (sp <= 0) return recordHits(hits, core.forced(value, undefined, 'api-key'), direction, 'header', name);
+    const scheme = value.slice(0, sp);
+    const cred = value.slice(sp + 1).trim();
+    if (cred.length === 0) return value;
+    const lower = scheme.toLowerCase();
+    let cls: string;
+    if (lower === 'basic') cls = 'password';
+    else if (isJwt(cred)) cls = 'jwt';
+    else cls = classifier.classifyValue(cred)[0]?.dataClass ?? (lower === 'bearer' || lower === 'token' ? 'api-key' : 'secret');
+    hits.add(cls, direction, 'header', name);
+    return `${scheme} ${placeholder(cls, cred)}`;
+  }
+
+  function redactIpList(value: string, direction: Direction, name: string, hits: HitSet): string {
+    if (name === 'forwarded') {
+      return value.includes('for=') ? recordHits(hits, core.forced(value, undefined, 'ip-address'), direction, 'header', name) : value;
+    }
+    return value
+      .split(',')
+      .map((part) => {
+        const ip = part.trim();
+        if (ip.length === 0) return part;
+        const lead = part.slice(0, part.indexOf(ip));
+        return lead + recordHits(hits, core.forced(ip, undefined, 'ip-address'), direction, 'header', name);
+      })
+      .join(',');
+  }
+
+  function redactHeaders(headers: Record<string, string>, direction: Direction, hits: HitSet): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name in headers) {
+      const value = headers[name]!;
+      if (value.length === 0 || STRUCTURAL_HEADERS.has(name)) {
+        out[name] = value;
+        continue;
+      }
+      if (name === 'authorization' || name === 'proxy-authorization') {
+        out[name] = redactAuthorization(value, direction, name, hits);
+      } else if (name === 'cookie') {
+        out[name] = redactCookieHeader(core, hits, direction, value);
+      } else if (name === 'set-cookie') {
+        out[name] = redactSetCookie(core, hits, direction, value);
+      } else if (IP_LIST_HEADERS.has(name) || name === 'forwarded') {
+        out[name] = redactIpList(value, direction, name, hits);
+      } else if (name === 'user-agent') {
+        // Product tokens and versions only; a bot's contact address or an injected key=value is all that can hide here.
+        const r = value.includes('@') || value.includes('=') ? core.text(value) : null;
+        out[name] = r === null ? value : recordHits(hits, r, direction, 'header', name);
+      } else {
+        const forcedClass = credentialClassForHeader(name);
+        const r = forcedClass !== undefined ? core.forced(value, name, forcedClass) : core.scalar(value, name);
+        out[name] = r === null ? value : recordHits(hits, r, direction, 'header', name);
+      }
+    }
+    return out;
+  }
+
+  function redactCookies(cookies: Record<string, string>, hits: HitSet): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(cookies)) out[name] = redactCookieValue(core, hits, 'request', name, value);
+    return out;
+  }
+
+  function redactBody(
+    body: Body | undefined,
+    headers: Record<string, string>,
+    direction: Direction,
+    hits: HitSet,
+  ): { body: Body | undefined; json?: unknown } {
+    if (body === undefined) return { body: undefined };
+    if (body.text === undefined || body.text.length === 0) return { body: { ...body } };
+    const contentType = (body.contentType ?? headers['content-type'] ?? '').toLowerCase();
+    let text = body.text;
+    let encoding = body.encoding;
+    if (encoding === 'base64') {
+      // Binary payloads cannot be scanned, so they are not passed on; textual ones are decoded and scanned.
+      if (!isTextual(contentType)) {
+        const { text: _dropped, ...rest } = body;
+        return { body: rest };
+      }
+      text = Buffer.from(text, 'base64').toString('utf8');
+      encoding = 'utf8';
+    }
+    let truncated = body.truncated;
+    if (text.length > maxScan) {
+      text = text.slice(0, safeCut(text, maxScan));
+      truncated = true;
+    }
+    const looksJson = contentType.includes('json') || (contentType === '' && JSON_START.test(text.slice(0, 64)));
+    if (looksJson && !truncated) {
+      let parsed: unknown;
+      let ok = false;
+      try {
+        parsed = JSON.parse(text);
+        ok = true;
+      } catch {
+        // Falls through to the free-text scan: broken JSON still gets its secrets removed.
+      }
+      if (ok) {
+        const r = redactJsonTree(core, hits, direction, parsed);
+        return {
+          body: { ...body, text: r.changed ? JSON.stringify(r.root) : text, encoding, truncated },
+          json: r.root,
+        };
+      }
+    }
+    if (contentType.startsWith('application/x-www-form-urlencoded')) {
+      return { body: { ...body, text: redactFormBody(core, hits, direction, text), encoding, truncated } };
+    }
+    const r = core.text(text);
+    return { body: { ...body, text: r === null ? text : recordHits(hits, r, direction, 'body', ''), encoding, truncated } };
+  }
+
+  function redactRequest(req: ApiRequest, hits: HitSet): { request: ApiRequest; json?: unknown } {
+    const { body, json } = redactBody(req.body, req.headers, 'request', hits);
+    const request: ApiRequest = {
+      ...req,
+      path: redactPath(req.path, hits),
+      query: redactQuery(req.query, hits),
+      headers: redactHeaders(req.headers, 'request', hits),
+      cookies: redactCookies(req.cookies, hits),
+    };
+    if (body === undefined) delete request.body;
+    else request.body = body;
+    return json === undefined ? { request } : { request, json };
+  }
+
+  function redactResponse(res: ApiResponse, hits: HitSet): { response: ApiResponse; json?: unknown } {
+    const { body, json } = redactBody(res.body, res.headers, 'response', hits);
+    const response: ApiResponse = { status: res.status, headers: redactHeaders(res.headers, 'response', hits) };
+    if (body !== undefined) response.body = body;
+    return json === undefined ? { response } : { response, json };
+  }
+
+  return {
+    redactEvent(event) {
+      const hits = new HitSet();
+      const req = redactRequest(event.request, hits);
+      const redacted: ApiEvent = { ...event, source: { ...event.source }, request: req.request };
+      let responseJson: unknown;
+      if (event.response !== undefined) {
+        const res = redactResponse(event.response, hits);
+        redacted.response = res.response;
+        responseJson = res.json;
+      }
+      const result: { event: ApiEvent; hits: DataClassHit[]; requestJson?: unknown; responseJson?: unknown } = {
+        event: redacted,
+        hits: hits.list,
+      };
+      if (req.json !== undefined) result.requestJson = req.json;
+      if (responseJson !== undefined) result.responseJson = responseJson;
+      return result;
+    },
+    redactText(text) {
+      if (text.length <= maxScan) return core.text(text)?.value ?? text;
+      const cut = text.slice(0, safeCut(text, maxScan));
+      return (core.text(cut)?.value ?? cut) + TRUNCATION_MARK;
+    },
+    placeholder,
+  };
+}
+

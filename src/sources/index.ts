@@ -1,0 +1,11 @@
+export { readEvents, readEventsFromStream, type StreamReadOptions } from './read-events.js';
+export { detectFormat, classifyJsonRecord } from './detect-format.js';
+export { parseIngestPayload, type IngestPayloadOptions } from './ingest-payload.js';
+export { SOURCE_FORMATS, DEFAULT_MAX_RECORD_BYTES, type SourceFormat, type ReadResult, type ReadOptions } from './types.js';
+export { HarScanner, type HarItem } from './har-scanner.js';
+export { mapHarEntry } from './har-mapper.js';
+export { mapNginxLine } from './nginx.js';
+export { mapEnvoyLine } from './envoy.js';
+export { mapKongRecord } from './kong.js';
+export { mapAwsApiGwRecord } from './aws-apigw.js';
+export { mapJsonLogRecord } from './json-log.js';

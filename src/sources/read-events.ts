@@ -1,0 +1,205 @@
+import { isUtf8 } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Reject, SourceKind } from '../contracts/api-event.js';
+import { invalidInput, notFound } from '../errors/domain-errors.js';
+import { DEFAULT_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
+import { normalizeEvent } from '../normalize/normalize-event.js';
+import { mapAwsApiGwRecord } from './aws-apigw.js';
+import { CompressedInputError, decodedChunks } from './byte-input.js';
+import { detectFormat } from './detect-format.js';
+import { mapEnvoyLine } from './envoy.js';
+import { mapHarEntry } from './har-mapper.js';
+import { HarScanner } from './har-scanner.js';
+import { mapJsonLogRecord } from './json-log.js';
+import { mapKongRecord } from './kong.js';
+import { splitLines } from './line-splitter.js';
+import { isRec, type Rec } from './map-util.js';
+import { mapNginxLine } from './nginx.js';
+import { DEFAULT_MAX_RECORD_BYTES, type LineMapper, type MapContext, type MapResult, type ReadOptions, type ReadResult, type RecordMapper, type SourceFormat } from './types.js';
+
+const SNIFF_BYTES = 64 * 1024;
+
+const RECORD_MAPPERS: Partial<Record<SourceFormat, RecordMapper>> = {
+  ndjson: (r) => ({ ok: true, input: r }),
+  kong: mapKongRecord,
+  'aws-apigw': mapAwsApiGwRecord,
+  'json-log': mapJsonLogRecord,
+};
+const LINE_MAPPERS: Partial<Record<SourceFormat, LineMapper>> = { nginx: mapNginxLine, envoy: mapEnvoyLine };
+
+export interface StreamReadOptions extends ReadOptions {
+  /** Used for detection hints and as `source.name` on events and rejects. */
+  fileName?: string;
+  /** For progress when the stream's size is known. */
+  totalBytes?: number;
+}
+
+/**
+ * Read a traffic file (HAR, NDJSON, nginx/Envoy access logs, Kong/API Gateway/Caddy/Traefik JSON logs;
+ * any of them gzipped) as normalized events and counted rejects. Memory stays bounded by the largest
+ * single record, whatever the file size. A missing file throws `not_found`; bad content never throws.
+ *
+ * @example
+ * for await (const r of readEvents('capture.har.gz')) {
+ *   if (r.kind === 'event') store(r.event); else deadLetter(r.reject);
+ * }
+ */
+export function readEvents(path: string, opts: ReadOptions = {}): AsyncIterable<ReadResult> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      let totalBytes: number;
+      try {
+        const s = await stat(path);
+        if (!s.isFile()) throw invalidInput(`not a regular file: ${path}`);
+        totalBytes = s.size;
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ENOENT') throw notFound(`file not found: ${path}`);
+        throw err;
+      }
+      yield* readEventsFromStream(createReadStream(path, { highWaterMark: 256 * 1024 }), { ...opts, fileName: path, totalBytes });
+    },
+  };
+}
+
+/** Same as `readEvents`, from any byte stream (stdin, an upload, an S3 object). */
+export async function* readEventsFromStream(stream: Readable | AsyncIterable<Buffer>, opts: StreamReadOptions = {}): AsyncGenerator<ReadResult> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const name = opts.fileName;
+  let raw = 0;
+  const total = opts.totalBytes ?? 0;
+  const onRaw = opts.onProgress === undefined ? undefined : (n: number) => {
+    raw += n;
+    opts.onProgress!(raw, total);
+  };
+  const gz: { error?: string } = {};
+  const it = guarded(decodedChunks(stream as AsyncIterable<Buffer>, onRaw), gz)[Symbol.asyncIterator]();
+
+  const head: Buffer[] = [];
+  let format = opts.format;
+  if (format === undefined) {
+    let len = 0;
+    while (len < SNIFF_BYTES) {
+      const r = await it.next();
+      if (r.done) break;
+      head.push(r.value);
+      len += r.value.length;
+    }
+    if (len === 0) {
+      if (gz.error !== undefined) yield rejectOf(name, undefined, gz.error);
+      return; // an empty file has nothing to lose
+    }
+    format = detectFormat(Buffer.concat(head), name) ?? undefined;
+    if (format === undefined) {
+      yield rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log)');
+      return;
+    }
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  const ctx: MapContext = opts.defaultHost === undefined ? {} : { defaultHost: opts.defaultHost };
+  const maxRecord = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  if (format === 'har') yield* readHar(replay(), name, limits, maxRecord);
+  else yield* readLines(replay(), format, name, limits, maxRecord, ctx);
+  if (gz.error !== undefined) yield rejectOf(name, undefined, gz.error);
+}
+
+/** Turns a corrupt/truncated gzip stream into an end of input plus a note, so parsers can report their tail. */
+async function* guarded(chunks: AsyncIterable<Buffer>, state: { error?: string }): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } catch (err) {
+    if (!(err instanceof CompressedInputError)) throw err;
+    state.error = err.message;
+  }
+}
+
+function rejectOf(name: string | undefined, line: number | undefined, reason: string, kind: SourceKind | 'file' = 'file'): ReadResult {
+  const reject: Reject = { source: name ?? kind, reason };
+  if (line !== undefined) reject.line = line;
+  return { kind: 'reject', reject };
+}
+
+function toResult(mapped: MapResult, kind: SourceKind, name: string | undefined, line: number, limits: NormalizeLimits): ReadResult {
+  if (!mapped.ok) return rejectOf(name, line, mapped.reason, kind);
+  const r = normalizeEvent(mapped.input, name === undefined ? { source: kind, line, limits } : { source: kind, name, line, limits });
+  return r.ok ? { kind: 'event', event: r.event, line } : { kind: 'reject', reject: r.reject };
+}
+
+async function* readHar(chunks: AsyncIterable<Buffer>, name: string | undefined, limits: NormalizeLimits, maxEntryBytes: number): AsyncGenerator<ReadResult> {
+  const scanner = new HarScanner({ maxEntryBytes, maxDepth: limits.maxJsonDepth });
+  const handle = function* (items: ReturnType<HarScanner['push']>): Generator<ReadResult> {
+    for (const item of items) {
+      if (item.kind === 'error') {
+        yield rejectOf(name, item.index, item.reason, 'har');
+        continue;
+      }
+      if (!isUtf8(item.bytes)) {
+        yield rejectOf(name, item.index, 'invalid UTF-8 in entry', 'har');
+        continue;
+      }
+      let entry: unknown;
+      try {
+        entry = JSON.parse(item.bytes.toString('utf8'));
+      } catch {
+        yield rejectOf(name, item.index, 'entry is not valid JSON', 'har');
+        continue;
+      }
+      if (!isRec(entry)) {
+        yield rejectOf(name, item.index, 'entry is not a JSON object', 'har');
+        continue;
+      }
+      yield toResult(mapHarEntry(entry), 'har', name, item.index, limits);
+    }
+  };
+  for await (const chunk of chunks) yield* handle(scanner.push(chunk));
+  yield* handle(scanner.end());
+}
+
+async function* readLines(
+  chunks: AsyncIterable<Buffer>, format: Exclude<SourceFormat, 'har'>, name: string | undefined,
+  limits: NormalizeLimits, maxLineBytes: number, ctx: MapContext,
+): AsyncGenerator<ReadResult> {
+  const recordMapper = RECORD_MAPPERS[format];
+  const lineMapper = LINE_MAPPERS[format];
+  for await (const item of splitLines(chunks, maxLineBytes)) {
+    if (item.kind === 'too-long') {
+      yield rejectOf(name, item.line, `line longer than ${maxLineBytes} bytes (${item.bytes} bytes)`, format);
+      continue;
+    }
+    const bytes = item.bytes;
+    if (isBlank(bytes)) continue;
+    if (!isUtf8(bytes)) {
+      yield rejectOf(name, item.line, 'invalid UTF-8 in line', format);
+      continue;
+    }
+    const text = bytes.toString('utf8');
+    if (recordMapper !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        yield rejectOf(name, item.line, 'invalid JSON', format);
+        continue;
+      }
+      if (!isRec(parsed)) {
+        yield rejectOf(name, item.line, 'line is not a JSON object', format);
+        continue;
+      }
+      yield toResult(recordMapper(parsed as Rec, ctx), format, name, item.line, limits);
+    } else if (lineMapper !== undefined) {
+      yield toResult(lineMapper(text, ctx), format, name, item.line, limits);
+    }
+  }
+}
+
+function isBlank(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
