@@ -43,6 +43,7 @@ export interface EndpointState {
 }
 
 const MAX_SIGNAL_KEYS = 200;
+const CREDENTIAL_CLASSES = new Set(['password', 'api-key', 'secret', 'session-token', 'jwt']);
 const MAX_CLASS_KEYS = 100;
 const MAX_NAMES = 20;
 
@@ -117,6 +118,9 @@ export function observeEvent(
 /** Records data classes found by the redact stage. Path hits are named by the template's parameter. */
 export function observeHits(state: EndpointState, hits: readonly DataClassHit[], pathParamNames: readonly (string | null)[]): void {
   for (const h of hits) {
+    // The request's own credentials (Authorization, API-key headers, session cookies) are what
+    // authentication facts describe; as data classes they would mark every protected endpoint.
+    if (h.direction === 'request' && (h.location === 'header' || h.location === 'cookie') && CREDENTIAL_CLASSES.has(h.dataClass)) continue;
     let name = h.name;
     if (h.location === 'path') {
       const idx = Number(name.startsWith('/') ? name.slice(1) : name);

@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../util/logger.js';
 import { openBulwark, type Bulwark } from '../app/context.js';
 import { DomainError, invalidInput, notFound } from '../errors/domain-errors.js';
-import { readEvents, type SourceFormat } from '../sources/index.js';
+import { readEventBatches, type SourceFormat } from '../sources/index.js';
 import type { IngestReport } from '../pipeline/pipeline.js';
 import { ensureAdminToken, startServer } from '../server/serve.js';
 import { issueToken } from '../server/tokens.js';
@@ -66,7 +66,7 @@ async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: Source
       throw invalidInput(`${file}: no such file`);
     }
     const onProgress = size > 5_000_000 ? progress(file) : undefined;
-    const records = readEvents(file, { format: opts.format, defaultHost: opts.host, onProgress });
+    const records = readEventBatches(file, { format: opts.format, defaultHost: opts.host, onProgress });
     reports.push(await bw.pipeline.ingest(records));
   }
   return reports;

@@ -54,9 +54,9 @@ export const ConfigSchema = z.object({
   discovery: z
     .object({
       /** Full analysis (bodies, parameters, data classes) of the first N events of each endpoint... */
-      analyseFirst: z.number().int().min(0).default(200),
+      analyseFirst: z.number().int().min(0).default(100),
       /** ...and then of one event in `analyseEvery`. Counters, status, latency, auth and exposure see every event. */
-      analyseEvery: z.number().int().min(1).default(20),
+      analyseEvery: z.number().int().min(1).default(50),
       samplesPerEndpoint: z.number().int().min(0).max(100).default(10),
       /** Client addresses (CIDR) of your own proxies; behind them the client is taken from X-Forwarded-For. */
       trustedProxies: z.array(z.string()).default([]),

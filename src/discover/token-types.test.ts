@@ -23,6 +23,10 @@ describe('tokenKind', () => {
     ['10.0.0.1', 'ip'],
     ['2001:db8::1', 'ip'],
     ['[REDACTED:jwt:0123456789abcdef]', 'redacted'],
+    ['NW-CAR-010365', 'token'],
+    ['ci_18973866', 'token'],
+    ['..%2F..%2Fetc%2Fpasswd', 'token'],
+    ['....', 'token'],
   ];
   it.each(values)('%s is a %s', (segment, kind) => {
     expect(tokenKind(segment)).toBe(kind);
@@ -46,6 +50,8 @@ describe('tokenKind', () => {
     'check-runs',
     'README.md',
     'public-key',
+    'oauth2',
+    'ipv6',
     '2024-13',
     '',
   ];

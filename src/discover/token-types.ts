@@ -256,7 +256,21 @@ export function tokenKind(segment: string): TokenKind | undefined {
   }
   if (isHash(s)) return 'hash';
   if (isToken(s)) return 'token';
+  // API words never carry percent-escapes, dot-dot or a run of five digits; ids and codes do
+  // (`NW-CAR-010365`, `ci_18973866`), and so do probes (`..%2F..%2Fetc%2Fpasswd`).
+  if (hasIdMarks(s)) return 'token';
   return undefined;
+}
+
+function hasIdMarks(s: string): boolean {
+  if (s.includes('%') || s.includes('..')) return true;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    run = c >= 48 && c <= 57 ? run + 1 : 0;
+    if (run >= 5) return true;
+  }
+  return false;
 }
 
 /** The parameter name a kind suggests when nothing better (a preceding static segment) is known. */

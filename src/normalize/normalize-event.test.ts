@@ -172,26 +172,3 @@ describe('normalizeEvent: rejects name the field and never echo values', () => {
   });
 });
 
-describe('normalizeEvent: speed', () => {
-  it('normalizes a typical event (10 headers, 1 KB body) in a few microseconds', () => {
-    const input = {
-      timestamp: '2026-01-02T03:04:05.000Z',
-      request: {
-        method: 'POST',
-        url: 'https://api.example.com/v1/orders/123/items?expand=product&page=2',
-        headers: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`X-Header-${i}`, `value-${i}-abcdefghijkl`])),
-        body: { text: JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ sku: `SKU-${i}`, qty: i })) }).padEnd(1024, ' '), contentType: 'application/json' },
-      },
-      response: { status: 201, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
-      latencyMs: 12,
-    };
-    const n = 50_000;
-    for (let i = 0; i < 5_000; i++) normalizeEvent(input, ctx);
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) normalizeEvent(input, ctx);
-    const usPerEvent = Number(process.hrtime.bigint() - t0) / 1000 / n;
-    console.log(`normalizeEvent: ${usPerEvent.toFixed(2)} µs/event`);
-    // Generous bound so a loaded CI machine does not flake; the target is well under 5 µs.
-    expect(usPerEvent).toBeLessThan(25);
-  });
-});

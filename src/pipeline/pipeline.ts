@@ -7,7 +7,7 @@ import type { PathTemplater } from '../discover/path-templater.js';
 import type { ExposureClassifier } from '../discover/exposure.js';
 import type { ClassInfo, PostureRule } from '../risk/posture-rules.js';
 import type { Logger } from '../util/logger.js';
-import { credentialFacts } from '../redact/credential-facts.js';
+import { createCredentialReader } from '../redact/credential-facts.js';
 import {
   deserializeState,
   endpointId,
@@ -77,7 +77,8 @@ export interface Pipeline {
   open(): Promise<void>;
   /** Processes one event in memory; call `flush` to persist. */
   process(event: ApiEvent): void;
-  ingest(records: AsyncIterable<IngestRecord> | Iterable<IngestRecord>, opts?: { flushEvery?: number }): Promise<IngestReport>;
+  /** Ingests records (or batches of records, as `readEventBatches` yields them) and flushes. */
+  ingest(records: AsyncIterable<IngestRecord | IngestRecord[]> | Iterable<IngestRecord | IngestRecord[]>, opts?: { flushEvery?: number }): Promise<IngestReport>;
   flush(): Promise<FlushReport>;
   endpointCount(): number;
 }
@@ -86,10 +87,16 @@ const MAX_FIRST_REJECTS = 100;
 const MAX_REJECTS_KEPT = 10_000;
 const TEMPLATER_META = 'discovery.templater';
 
-function stripBodies(e: ApiEvent): ApiEvent {
-  const request = e.request.body ? { ...e.request, body: undefined } : e.request;
-  const response = e.response?.body ? { ...e.response, body: undefined } : e.response;
-  return request === e.request && response === e.response ? e : { ...e, request, response };
+const NOTHING: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** The part of an event every call needs redacted: its URL (templating and URL data classes). */
+function urlOnly(e: ApiEvent): ApiEvent {
+  const { request } = e;
+  return {
+    timestamp: e.timestamp,
+    source: e.source,
+    request: { method: request.method, scheme: request.scheme, host: request.host, path: request.path, query: request.query, headers: NOTHING, cookies: NOTHING },
+  };
 }
 
 /** Names of template segments by path segment index (index as in `path.split('/')`). */
@@ -111,16 +118,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const dirty = new Set<string>();
   /** Ids already in the store, to tell new endpoints and to remove merged ones. */
   const persisted = new Set<string>();
-  let samples: EventSample[] = [];
+  /** Newest analysed (redacted) events per endpoint since the last flush, at most `samplesPerEndpoint` each. */
+  let samples = new Map<string, EventSample[]>();
   let pendingRejects: Reject[] = [];
 
   const keyOf = (host: string, method: string, template: string) => `${host} ${method} ${template}`;
+  const readCredentials = createCredentialReader();
+  const paramNamesCache = new Map<string, (string | null)[]>();
+  const paramNamesOf = (template: string) => {
+    let names = paramNamesCache.get(template);
+    if (!names) {
+      names = pathParamNames(template);
+      if (paramNamesCache.size >= 50_000) paramNamesCache.clear();
+      paramNamesCache.set(template, names);
+    }
+    return names;
+  };
 
   function process(event: ApiEvent): void {
     const ts = Date.parse(event.timestamp);
     // Redact stage: facts about credentials are read here, then every later stage sees redacted data only.
-    const facts = credentialFacts(event, ts);
-    const light = redactor.redactEvent(stripBodies(event));
+    const facts = readCredentials(event, ts);
+    const light = redactor.redactEvent(urlOnly(event));
     const req = light.event.request;
     const match = templater.observe(req.host, req.method, req.path);
     const key = keyOf(req.host, req.method, match.template);
@@ -133,11 +152,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const client = exposure.classify(event.request.clientAddress, event.request.headers['x-forwarded-for']);
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
-    const names = pathParamNames(match.template);
+    const names = paramNamesOf(match.template);
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
-    const hasBody = event.request.body !== undefined || event.response?.body !== undefined;
-    const red = analyse && hasBody ? redactor.redactEvent(event) : light;
+    // Headers, cookies and bodies are redacted (and classified) only on analysed events; the others
+    // are counted and dropped without any of those values being kept.
+    const red = analyse ? redactor.redactEvent(event) : light;
     observeHits(state, red.hits, names);
     observeHitSignals(state, red.hits, facts, names);
     if (!analyse) return;
@@ -162,9 +182,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       observeBodySignals(state, r);
     }
     if (samplesPerEndpoint > 0) {
-      samples.push({ endpointId: endpointId(state.host, state.method, state.template), timestamp: r.timestamp, event: r });
-      // Keep the in-memory buffer bounded between flushes; the store keeps the newest per endpoint.
-      if (samples.length > 5000) samples = samples.slice(-2500);
+      let list = samples.get(key);
+      if (!list) samples.set(key, (list = []));
+      if (list.length >= samplesPerEndpoint) list.shift();
+      list.push({ endpointId: endpointId(state.host, state.method, state.template), timestamp: r.timestamp, event: r });
     }
   }
 
@@ -215,8 +236,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       rows.push({ endpoint, state: serializeState(state) });
     }
     dirty.clear();
-    const sampleBatch = samples.map((s) => ({ ...s, endpointId: renamed.get(s.endpointId) ?? s.endpointId }));
-    samples = [];
+    const sampleBatch = [...samples.values()].flat().map((s) => ({ ...s, endpointId: renamed.get(s.endpointId) ?? s.endpointId }));
+    samples = new Map();
     await store.saveEndpoints(rows, removed);
     for (const r of rows) persisted.add(r.endpoint.id);
     if (findings.length) await store.saveFindings(findings);
@@ -249,14 +270,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const before = new Set(persisted);
       const report: IngestReport = { accepted: 0, rejected: 0, rejectReasons: {}, firstRejects: [], endpoints: 0, newEndpoints: 0, findings: 0 };
       let sinceFlush = 0;
-      for await (const rec of records) {
+      const one = (rec: IngestRecord): void => {
         if (rec.kind === 'reject') {
           report.rejected++;
           const kind = rejectKind(rec.reject.reason);
           report.rejectReasons[kind] = (report.rejectReasons[kind] ?? 0) + 1;
           if (report.firstRejects.length < MAX_FIRST_REJECTS) report.firstRejects.push(rec.reject);
           if (pendingRejects.length < MAX_REJECTS_KEPT) pendingRejects.push(rec.reject);
-          continue;
+          return;
         }
         try {
           process(rec.event);
@@ -268,10 +289,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (rec.line !== undefined) reject.line = rec.line;
           report.rejectReasons['processing failed'] = (report.rejectReasons['processing failed'] ?? 0) + 1;
           if (report.firstRejects.length < MAX_FIRST_REJECTS) report.firstRejects.push(reject);
-          pendingRejects.push(reject);
+          if (pendingRejects.length < MAX_REJECTS_KEPT) pendingRejects.push(reject);
           logger.error({ line: rec.line }, 'event processing failed');
         }
-        if (++sinceFlush >= flushEvery) {
+      };
+      for await (const item of records) {
+        if (Array.isArray(item)) for (const rec of item) one(rec);
+        else one(item);
+        sinceFlush += Array.isArray(item) ? item.length : 1;
+        if (sinceFlush >= flushEvery) {
           sinceFlush = 0;
           report.findings += (await flush()).findings;
         }

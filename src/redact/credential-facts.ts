@@ -22,6 +22,8 @@ export interface JwtFacts {
   hasExp: boolean;
   /** `exp` in the past relative to the event time. */
   expired: boolean;
+  /** `exp` in epoch milliseconds, when present. */
+  expMs?: number;
   claims: string[];
   iss: string | null;
 }
@@ -77,10 +79,34 @@ export function jwtFacts(token: string, eventTimeMs: number): { facts: JwtFacts;
       alg: header.alg.slice(0, 16),
       hasExp: exp !== null,
       expired: exp !== null && exp * 1000 < eventTimeMs,
+      ...(exp !== null ? { expMs: exp * 1000 } : {}),
       claims: Object.keys(payload).slice(0, 32).map((k) => k.slice(0, 64)),
       iss: typeof payload.iss === 'string' ? payload.iss.slice(0, 200) : null,
     },
     sub: typeof payload.sub === 'string' || typeof payload.sub === 'number' ? String(payload.sub) : null,
+  };
+}
+
+/**
+ * A reader of credential facts with a bounded cache of decoded JWTs: the same token arrives on every
+ * call of a session, and decoding it each time would dominate the cost of an event.
+ */
+export function createCredentialReader(cacheSize = 10_000): (event: ApiEvent, eventTimeMs: number) => CredentialFacts {
+  const cache = new Map<string, CredentialFacts>();
+  return (event, eventTimeMs) => {
+    const authz = event.request.headers.authorization;
+    if (authz === undefined || authz.length > 4096) return credentialFacts(event, eventTimeMs);
+    let facts = cache.get(authz);
+    if (!facts) {
+      facts = credentialFacts(event, eventTimeMs);
+      if (cache.size >= cacheSize) cache.clear();
+      cache.set(authz, facts);
+    }
+    if (facts.jwt?.hasExp && facts.jwt.expMs !== undefined) {
+      const expired = facts.jwt.expMs < eventTimeMs;
+      if (expired !== facts.jwt.expired) return { ...facts, jwt: { ...facts.jwt, expired } };
+    }
+    return facts;
   };
 }
 

@@ -1,4 +1,4 @@
-export { readEvents, readEventsFromStream, type StreamReadOptions } from './read-events.js';
+export { readEvents, readEventBatches, readEventsFromStream, readBatchesFromStream, type StreamReadOptions } from './read-events.js';
 export { detectFormat, classifyJsonRecord } from './detect-format.js';
 export { parseIngestPayload, type IngestPayloadOptions } from './ingest-payload.js';
 export { SOURCE_FORMATS, DEFAULT_MAX_RECORD_BYTES, type SourceFormat, type ReadResult, type ReadOptions } from './types.js';

@@ -5,20 +5,22 @@
  */
 export type LineItem = { kind: 'line'; line: number; bytes: Buffer } | { kind: 'too-long'; line: number; bytes: number };
 
-export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<LineItem> {
+/** Yields the lines of each chunk as one batch: one await per chunk, not per line, on the hot path. */
+export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<LineItem[]> {
   let pending: Buffer[] = [];
   let pendingLen = 0;
   let overflow = false;
   let overflowBytes = 0;
   let lineNo = 0;
   for await (const chunk of chunks) {
+    const batch: LineItem[] = [];
     let start = 0;
     for (let nl = chunk.indexOf(0x0a, start); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
       lineNo++;
       const piece = chunk.subarray(start, nl);
       start = nl + 1;
       if (overflow) {
-        yield { kind: 'too-long', line: lineNo, bytes: overflowBytes + piece.length };
+        batch.push({ kind: 'too-long', line: lineNo, bytes: overflowBytes + piece.length });
         overflow = false;
         overflowBytes = 0;
         continue;
@@ -33,11 +35,11 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
         bytes = piece;
       }
       if (bytes.length > maxLineBytes) {
-        yield { kind: 'too-long', line: lineNo, bytes: bytes.length };
+        batch.push({ kind: 'too-long', line: lineNo, bytes: bytes.length });
         continue;
       }
       if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-      yield { kind: 'line', line: lineNo, bytes };
+      batch.push({ kind: 'line', line: lineNo, bytes });
     }
     if (start < chunk.length) {
       const rest = chunk.subarray(start);
@@ -54,12 +56,13 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, maxLineBytes: n
         pendingLen += rest.length;
       }
     }
+    if (batch.length) yield batch;
   }
   if (overflow) {
-    yield { kind: 'too-long', line: lineNo + 1, bytes: overflowBytes };
+    yield [{ kind: 'too-long', line: lineNo + 1, bytes: overflowBytes }];
   } else if (pendingLen > 0) {
     let bytes = Buffer.concat(pending, pendingLen);
     if (bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-    yield { kind: 'line', line: lineNo + 1, bytes };
+    yield [{ kind: 'line', line: lineNo + 1, bytes }];
   }
 }

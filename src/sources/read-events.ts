@@ -47,6 +47,16 @@ export interface StreamReadOptions extends ReadOptions {
  * }
  */
 export function readEvents(path: string, opts: ReadOptions = {}): AsyncIterable<ReadResult> {
+  const batches = readEventBatches(path, opts);
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches) yield* batch;
+    },
+  };
+}
+
+/** `readEvents` in per-chunk batches, for the ingestion hot path. */
+export function readEventBatches(path: string, opts: ReadOptions = {}): AsyncIterable<ReadResult[]> {
   return {
     async *[Symbol.asyncIterator]() {
       let totalBytes: number;
@@ -58,13 +68,18 @@ export function readEvents(path: string, opts: ReadOptions = {}): AsyncIterable<
         if ((err as { code?: unknown }).code === 'ENOENT') throw notFound(`file not found: ${path}`);
         throw err;
       }
-      yield* readEventsFromStream(createReadStream(path, { highWaterMark: 256 * 1024 }), { ...opts, fileName: path, totalBytes });
+      yield* readBatchesFromStream(createReadStream(path, { highWaterMark: 256 * 1024 }), { ...opts, fileName: path, totalBytes });
     },
   };
 }
 
 /** Same as `readEvents`, from any byte stream (stdin, an upload, an S3 object). */
 export async function* readEventsFromStream(stream: Readable | AsyncIterable<Buffer>, opts: StreamReadOptions = {}): AsyncGenerator<ReadResult> {
+  for await (const batch of readBatchesFromStream(stream, opts)) yield* batch;
+}
+
+/** The records of each input chunk as one batch: what hot paths iterate, with one await per chunk. */
+export async function* readBatchesFromStream(stream: Readable | AsyncIterable<Buffer>, opts: StreamReadOptions = {}): AsyncGenerator<ReadResult[]> {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const name = opts.fileName;
   let raw = 0;
@@ -87,12 +102,12 @@ export async function* readEventsFromStream(stream: Readable | AsyncIterable<Buf
       len += r.value.length;
     }
     if (len === 0) {
-      if (gz.error !== undefined) yield rejectOf(name, undefined, gz.error);
+      if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
       return; // an empty file has nothing to lose
     }
     format = detectFormat(Buffer.concat(head), name) ?? undefined;
     if (format === undefined) {
-      yield rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log)');
+      yield [rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log)')];
       return;
     }
   }
@@ -104,7 +119,7 @@ export async function* readEventsFromStream(stream: Readable | AsyncIterable<Buf
   const maxRecord = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (format === 'har') yield* readHar(replay(), name, limits, maxRecord);
   else yield* readLines(replay(), format, name, limits, maxRecord, ctx);
-  if (gz.error !== undefined) yield rejectOf(name, undefined, gz.error);
+  if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
 }
 
 /** Turns a corrupt/truncated gzip stream into an end of input plus a note, so parsers can report their tail. */
@@ -129,70 +144,78 @@ function toResult(mapped: MapResult, kind: SourceKind, name: string | undefined,
   return r.ok ? { kind: 'event', event: r.event, line } : { kind: 'reject', reject: r.reject };
 }
 
-async function* readHar(chunks: AsyncIterable<Buffer>, name: string | undefined, limits: NormalizeLimits, maxEntryBytes: number): AsyncGenerator<ReadResult> {
+async function* readHar(chunks: AsyncIterable<Buffer>, name: string | undefined, limits: NormalizeLimits, maxEntryBytes: number): AsyncGenerator<ReadResult[]> {
   const scanner = new HarScanner({ maxEntryBytes, maxDepth: limits.maxJsonDepth });
   const handle = function* (items: ReturnType<HarScanner['push']>): Generator<ReadResult> {
     for (const item of items) {
-      if (item.kind === 'error') {
-        yield rejectOf(name, item.index, item.reason, 'har');
-        continue;
+        if (item.kind === 'error') {
+          yield rejectOf(name, item.index, item.reason, 'har');
+          continue;
+        }
+        if (!isUtf8(item.bytes)) {
+          yield rejectOf(name, item.index, 'invalid UTF-8 in entry', 'har');
+          continue;
+        }
+        let entry: unknown;
+        try {
+          entry = JSON.parse(item.bytes.toString('utf8'));
+        } catch {
+          yield rejectOf(name, item.index, 'entry is not valid JSON', 'har');
+          continue;
+        }
+        if (!isRec(entry)) {
+          yield rejectOf(name, item.index, 'entry is not a JSON object', 'har');
+          continue;
+        }
+        yield toResult(mapHarEntry(entry), 'har', name, item.index, limits);
       }
-      if (!isUtf8(item.bytes)) {
-        yield rejectOf(name, item.index, 'invalid UTF-8 in entry', 'har');
-        continue;
-      }
-      let entry: unknown;
-      try {
-        entry = JSON.parse(item.bytes.toString('utf8'));
-      } catch {
-        yield rejectOf(name, item.index, 'entry is not valid JSON', 'har');
-        continue;
-      }
-      if (!isRec(entry)) {
-        yield rejectOf(name, item.index, 'entry is not a JSON object', 'har');
-        continue;
-      }
-      yield toResult(mapHarEntry(entry), 'har', name, item.index, limits);
+    };
+    for await (const chunk of chunks) {
+      const out = [...handle(scanner.push(chunk))];
+      if (out.length) yield out;
     }
-  };
-  for await (const chunk of chunks) yield* handle(scanner.push(chunk));
-  yield* handle(scanner.end());
-}
+    const tail = [...handle(scanner.end())];
+    if (tail.length) yield tail;
+  }
 
-async function* readLines(
-  chunks: AsyncIterable<Buffer>, format: Exclude<SourceFormat, 'har'>, name: string | undefined,
-  limits: NormalizeLimits, maxLineBytes: number, ctx: MapContext,
-): AsyncGenerator<ReadResult> {
-  const recordMapper = RECORD_MAPPERS[format];
-  const lineMapper = LINE_MAPPERS[format];
-  for await (const item of splitLines(chunks, maxLineBytes)) {
-    if (item.kind === 'too-long') {
-      yield rejectOf(name, item.line, `line longer than ${maxLineBytes} bytes (${item.bytes} bytes)`, format);
-      continue;
-    }
-    const bytes = item.bytes;
-    if (isBlank(bytes)) continue;
-    if (!isUtf8(bytes)) {
-      yield rejectOf(name, item.line, 'invalid UTF-8 in line', format);
-      continue;
-    }
-    const text = bytes.toString('utf8');
-    if (recordMapper !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        yield rejectOf(name, item.line, 'invalid JSON', format);
+  async function* readLines(
+    chunks: AsyncIterable<Buffer>, format: Exclude<SourceFormat, 'har'>, name: string | undefined,
+    limits: NormalizeLimits, maxLineBytes: number, ctx: MapContext,
+  ): AsyncGenerator<ReadResult[]> {
+    const recordMapper = RECORD_MAPPERS[format];
+    const lineMapper = LINE_MAPPERS[format];
+    for await (const items of splitLines(chunks, maxLineBytes)) {
+      const out: ReadResult[] = [];
+      for (const item of items) {
+      if (item.kind === 'too-long') {
+        out.push(rejectOf(name, item.line, `line longer than ${maxLineBytes} bytes (${item.bytes} bytes)`, format));
         continue;
       }
-      if (!isRec(parsed)) {
-        yield rejectOf(name, item.line, 'line is not a JSON object', format);
+      const bytes = item.bytes;
+      if (isBlank(bytes)) continue;
+      if (!isUtf8(bytes)) {
+        out.push(rejectOf(name, item.line, 'invalid UTF-8 in line', format));
         continue;
       }
-      yield toResult(recordMapper(parsed as Rec, ctx), format, name, item.line, limits);
-    } else if (lineMapper !== undefined) {
-      yield toResult(lineMapper(text, ctx), format, name, item.line, limits);
+      const text = bytes.toString('utf8');
+      if (recordMapper !== undefined) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          out.push(rejectOf(name, item.line, 'invalid JSON', format));
+          continue;
+        }
+        if (!isRec(parsed)) {
+          out.push(rejectOf(name, item.line, 'line is not a JSON object', format));
+          continue;
+        }
+        out.push(toResult(recordMapper(parsed as Rec, ctx), format, name, item.line, limits));
+      } else if (lineMapper !== undefined) {
+        out.push(toResult(lineMapper(text, ctx), format, name, item.line, limits));
+      }
     }
+    if (out.length) yield out;
   }
 }
 

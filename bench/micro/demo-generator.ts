@@ -2,7 +2,7 @@
  * Quick generation-speed check (not a test): `npx tsx src/demo/speed.ts [events] [seed]`.
  * Prints events/s for bare generation and for generation plus JSON serialisation.
  */
-import { generateDemoTraffic } from './traffic.js';
+import { generateDemoTraffic } from '../../src/demo/traffic.js';
 
 const events = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? 1);

@@ -4,8 +4,8 @@
  * (two of them sensitive), a small JSON response. Prints µs per event for the redactor and, as the
  * floor it is compared with, for JSON.parse + JSON.stringify of the same bodies plus a shallow copy.
  */
-import type { ApiEvent } from '../contracts/api-event.js';
-import { createRedactor } from './redactor.js';
+import type { ApiEvent } from '../../src/contracts/api-event.js';
+import { createRedactor } from '../../src/redact/redactor.js';
 
 const requestBody = JSON.stringify({
   orderId: 'ord_8f14e45fceea167a5a36dedd4bea2543',

@@ -1,0 +1,133 @@
+/**
+ * Pipeline throughput and memory, against the physical floor on the same events.
+ *
+ *   npm run bench:throughput                 # 1M events, plus a 3M run for the memory comparison
+ *   npm run bench:throughput -- --events 200000 --no-memory
+ *
+ * Each measurement runs in its own child process (one core, `taskset` when available) so that peak
+ * RSS belongs to that run alone:
+ *   floor     read the NDJSON file, split lines, JSON.parse each event: nothing else;
+ *   pipeline  the real ingestion path: read + parse + normalize + redact + discover + classify +
+ *             aggregate, into a SQLite store on disk (what `bulwark ingest` does).
+ * The events come from the demo estate generator (seeded), written once under bench/out/.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.join(here, 'out');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+async function ensureEvents(n: number): Promise<string> {
+  const file = path.join(outDir, `demo-events-${n}.ndjson`);
+  if (existsSync(file) && statSync(file).size > 0) return file;
+  const { writeDemoNdjson } = await import('../src/demo/estate.js');
+  process.stderr.write(`writing ${n.toLocaleString('en')} demo events to ${file} (once) ...\n`);
+  await writeDemoNdjson(file + '.tmp', { events: n, seed: 2026 });
+  execFileSync('mv', [file + '.tmp', file]);
+  return file;
+}
+
+interface RunResult {
+  events: number;
+  seconds: number;
+  maxRssMb: number;
+  endpoints?: number;
+}
+
+function runChild(mode: 'floor' | 'pipeline', file: string): RunResult {
+  const node = process.execPath;
+  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, '--file', file];
+  const pinned = spawnSync('taskset', ['--version']).status === 0;
+  const r = pinned
+    ? spawnSync('taskset', ['-c', '1', node, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    : spawnSync(node, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${mode} run failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
+}
+
+async function childFloor(file: string): Promise<RunResult> {
+  const started = process.hrtime.bigint();
+  let events = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (nl > start) {
+        JSON.parse(text.slice(start, nl));
+        events++;
+      }
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.trim()) {
+    JSON.parse(rest);
+    events++;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { events, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function childPipeline(file: string): Promise<RunResult> {
+  const { loadConfig } = await import('../src/config/config.js');
+  const { createLogger } = await import('../src/util/logger.js');
+  const { openBulwark } = await import('../src/app/context.js');
+  const { readEventBatches } = await import('../src/sources/index.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-bench-'));
+  try {
+    const config = loadConfig({ env: { BULWARK_DATA_DIR: dir } });
+    const bw = await openBulwark(config, createLogger('warn'));
+    const started = process.hrtime.bigint();
+    const report = await bw.pipeline.ingest(readEventBatches(file, { format: 'ndjson' }));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await bw.close();
+    if (report.rejected) throw new Error(`${report.rejected} events rejected`);
+    return { events: report.accepted, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, endpoints: report.endpoints };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const child = process.argv.indexOf('--child');
+  if (child >= 0) {
+    const mode = process.argv[child + 1];
+    const file = arg('file', '');
+    const r = mode === 'floor' ? await childFloor(file) : await childPipeline(file);
+    process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
+  const n = Number(arg('events', '1000000'));
+  const memory = !process.argv.includes('--no-memory');
+  const file = await ensureEvents(n);
+  const mb = statSync(file).size / 1e6;
+  console.log(`Throughput: ${n.toLocaleString('en')} demo events, ${mb.toFixed(0)} MB of NDJSON (${Math.round((mb * 1e6) / n)} bytes/event), one core`);
+  const floor = runChild('floor', file);
+  const pipe = runChild('pipeline', file);
+  const rate = (r: RunResult) => r.events / r.seconds;
+  const row = (name: string, r: RunResult) =>
+    `  ${name.padEnd(9)} ${Math.round(rate(r)).toLocaleString('en').padStart(9)} events/s  ${r.seconds.toFixed(1).padStart(6)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB`;
+  console.log(row('floor', floor));
+  console.log(row('pipeline', pipe) + `  (${pipe.endpoints} endpoints)`);
+  console.log(`  pipeline cost = ${(rate(floor) / rate(pipe)).toFixed(2)} x the floor (target <= 4x); target >= 50,000 events/s: ${rate(pipe) >= 50_000 ? 'met' : 'NOT met'}`);
+  if (memory) {
+    const big = n * 3;
+    const file3 = await ensureEvents(big);
+    const pipe3 = runChild('pipeline', file3);
+    console.log(`Memory at a fixed estate: ${n.toLocaleString('en')} vs ${big.toLocaleString('en')} events`);
+    console.log(row(`${n / 1e6}M`, pipe));
+    console.log(row(`${big / 1e6}M`, pipe3) + `  (${pipe3.endpoints} endpoints)`);
+    console.log(`  peak RSS ratio ${(pipe3.maxRssMb / pipe.maxRssMb).toFixed(2)} for 3x the events (flat means ~1.0)`);
+  }
+}
+
+await main();
