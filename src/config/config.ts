@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../errors/domain-errors.js';
+import { CustomClass } from '../classify/custom-classes.js';
 
 const RiskWeights = z.object({
   internetExposed: z.number().min(0).default(2),
@@ -15,14 +16,6 @@ const RiskWeights = z.object({
   undocumented: z.number().min(0).default(0.5),
 });
 
-const CustomClass = z.object({
-  id: z.string().regex(/^custom-[a-z0-9-]{1,40}$/),
-  title: z.string().min(1).max(120),
-  category: z.enum(['pii', 'financial', 'credentials', 'health', 'network']),
-  sensitivity: z.enum(['low', 'medium', 'high', 'critical']),
-  keyPattern: z.string().max(500).optional(),
-  valuePattern: z.string().max(500).optional(),
-});
 
 /**
  * The one configuration object: defaults, then a config file (JSON or YAML), then environment variables.

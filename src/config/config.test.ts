@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from './config.js';
+import { DomainError } from '../errors/domain-errors.js';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'bulwark-config-'));
+
+describe('loadConfig', () => {
+  it('defaults are the safe ones: loopback, embedded store under ./.bulwark', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.server.host).toBe('127.0.0.1');
+    expect(c.store.path).toBe(path.join('.bulwark', 'bulwark.db'));
+    expect(c.ingest.maxBodyBytes).toBe(64 * 1024);
+    expect(c.risk.weights.internetExposed).toBeGreaterThan(0);
+  });
+
+  it('reads a YAML file, then environment variables win', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'bulwark.yaml');
+    writeFileSync(file, 'server:\n  port: 9000\nrisk:\n  weights:\n    undocumented: 0\n');
+    const c = loadConfig({ file, env: { BULWARK_PORT: '9100', BULWARK_DATA_DIR: dir } });
+    expect(c.server.port).toBe(9100);
+    expect(c.risk.weights.undocumented).toBe(0);
+    expect(c.risk.weights.plainHttp).toBe(1.5);
+    expect(c.store.path).toBe(path.join(dir, 'bulwark.db'));
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig({ env: {} });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.server)).toBe(true);
+  });
+
+  it.each([
+    ['server:\n  port: 70000\n', /server\.port/],
+    ['dataClasses:\n  - id: ssn\n    title: x\n    category: pii\n    sensitivity: high\n    keyPattern: x\n', /dataClasses\.0\.id/],
+    ['discovery:\n  analyseEvery: 0\n', /discovery\.analyseEvery/],
+    ['server: [1, 2\n', /not valid YAML/],
+  ])('rejects bad config %j with the path of the problem', (text, message) => {
+    const file = path.join(tmp(), 'bad.yaml');
+    writeFileSync(file, text);
+    expect(() => loadConfig({ file, env: {} })).toThrow(message);
+    try {
+      loadConfig({ file, env: {} });
+    } catch (err) {
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).code).toBe('invalid_input');
+    }
+  });
+
+  it('a missing config file is a clear error', () => {
+    expect(() => loadConfig({ file: '/nonexistent/bulwark.yaml', env: {} })).toThrow(/cannot be read/);
+  });
+});
