@@ -171,8 +171,9 @@ export function mergeState(into: EndpointState, from: EndpointState): void {
     const names = (into.dataClasses[k] ??= []);
     for (const n of from.dataClasses[k]!) addCapped(names, n, MAX_NAMES);
   }
+  // `reported` is not merged: the merged-in endpoint's findings are deleted with it, so its
+  // occurrences must be reported again under the endpoint they now belong to.
   for (const k in from.signals) signal(into, k, from.signals[k]);
-  mergeCounts(into.reported, from.reported);
 }
 
 export function serializeState(s: EndpointState): unknown {

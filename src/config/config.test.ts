@@ -27,6 +27,15 @@ describe('loadConfig', () => {
     expect(c.store.path).toBe(path.join(dir, 'bulwark.db'));
   });
 
+  it('merges programmatic overrides into the file settings key by key', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'bulwark.yaml');
+    writeFileSync(file, 'discovery:\n  analyseEvery: 7\n');
+    const c = loadConfig({ file, env: {}, overrides: { discovery: { trustedProxies: ['10.0.0.5/32'] } } });
+    expect(c.discovery.analyseEvery).toBe(7);
+    expect(c.discovery.trustedProxies).toEqual(['10.0.0.5/32']);
+  });
+
   it('is frozen', () => {
     const c = loadConfig({ env: {} });
     expect(Object.isFrozen(c)).toBe(true);

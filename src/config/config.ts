@@ -80,6 +80,17 @@ const ENV: Array<[string, (c: Record<string, any>, v: string) => void]> = [
   ['BULWARK_STORE_PATH', (c, v) => ((c.store ??= {}).path = v)],
 ];
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Overrides win key by key; arrays and scalars replace, objects merge. */
+function deepMerge(base: Record<string, any>, over: Record<string, unknown>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
+  return out;
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -109,7 +120,7 @@ export function loadConfig(opts: { file?: string; env?: Record<string, string | 
     const v = env[name];
     if (v !== undefined && v !== '') apply(raw, v);
   }
-  for (const [k, v] of Object.entries(opts.overrides ?? {})) raw[k] = v;
+  raw = deepMerge(raw, opts.overrides ?? {});
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -191,7 +191,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   async function flush(): Promise<FlushReport> {
     const at = now().toISOString();
-    // Template collapses since the last flush: fold old states into their new template.
+    // Let the templater judge every position with all evidence so far, then fold the states of
+    // templates that collapsed since the last flush into their new template.
+    templater.settle();
     const removed: string[] = [];
     const renamed = new Map<string, string>();
     let merged = 0;
@@ -206,6 +208,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (target) mergeState(target, state);
       else {
         state.template = m.template;
+        // Its findings go with the old id: report its occurrences afresh under the new one.
+        state.reported = {};
         states.set(newKey, state);
       }
       dirty.add(newKey);

@@ -31,6 +31,14 @@ const NONE_JWT = jwt({ alg: 'none', typ: 'JWT' }, { sub: 'user-1', exp: 2_000_00
 const NO_EXP_JWT = jwt({ alg: 'HS256', typ: 'JWT' }, { sub: 'user-1', iss: 'https://idp.shop.example' });
 const BASIC = 'Basic ' + Buffer.from('alice:correct-horse').toString('base64');
 
+const JAVA_TRACE = [
+  'java.lang.NullPointerException: Cannot invoke "String.length()"',
+  '\tat com.shop.orders.OrderService.total(OrderService.java:87)',
+  '\tat com.shop.orders.OrderController.get(OrderController.java:41)',
+].join('\n');
+const PYTHON_TRACE = 'Traceback (most recent call last):\n  File "/srv/app/views.py", line 52, in order\n    return total / count\nZeroDivisionError: division by zero';
+const MYSQL_ERROR = "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''' at line 1";
+
 /** Headers of a well-configured HTTPS JSON response. */
 const SECURE_RESPONSE_HEADERS = {
   'content-type': 'application/json',
@@ -399,7 +407,176 @@ function withRequestBody(e: ApiEvent, body: unknown): ApiEvent {
   return { ...e, request: { ...e.request, body: { contentType: 'application/json', text, encoding: 'utf8', size: text.length, truncated: false } } };
 }
 
-// Hoisted declarations are used by the tables above.
-var JAVA_TRACE: string;
-var PYTHON_TRACE: string;
-var MYSQL_ERROR: string;
+const byRule = (findings: readonly Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
+
+describe('posture rules: table tests through the real signal functions', () => {
+  it('every registered rule has a table with at least one positive and one negative case', () => {
+    for (const rule of POSTURE_RULES) {
+      const table = TABLES[rule.id];
+      expect(table, rule.id).toBeDefined();
+      expect(table!.some((c) => c.expect.length > 0), `${rule.id} positive`).toBe(true);
+      expect(table!.some((c) => c.expect.length === 0), `${rule.id} negative`).toBe(true);
+    }
+    expect(Object.keys(TABLES).sort()).toEqual(POSTURE_RULES.map((r) => r.id).sort());
+  });
+
+  for (const rule of POSTURE_RULES) {
+    describe(rule.id, () => {
+      it.each((TABLES[rule.id] ?? []).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+        const all = run(c.events, c.template);
+        for (const f of all) expect(Finding.safeParse(f).success, JSON.stringify(f)).toBe(true);
+        const found = byRule(all, rule.id);
+        expect(found.map((f) => ({ severity: f.severity, count: f.count }))).toEqual(c.expect.map((x) => ({ severity: x.severity, count: x.count })));
+        c.expect.forEach((x, i) => {
+          const f = found[i]!;
+          expect(f.title).toBe(rule.title);
+          expect(f.owasp).toBe(rule.owasp);
+          expect(f.cwe).toBe(rule.cwe);
+          expect(f.remediation).toBe(rule.remediation);
+          expect(f.host).toBe(HOST);
+          if (x.summary) expect(f.evidence.summary).toMatch(x.summary);
+          if (x.location) expect(f.evidence.location).toBe(x.location);
+        });
+        expect(new Set(found.map((f) => f.id)).size).toBe(found.length);
+      });
+    });
+  }
+
+  it('a well-configured, authenticated endpoint yields no finding from any rule', () => {
+    expect(run(times(20, ev()))).toEqual([]);
+  });
+
+  it('evidence never carries the raw value that triggered it', () => {
+    const findings = run([
+      ev({ headers: {}, query: { password: ['hunter2hunter2'], email: ['alice@example.com'] }, body: { email: 'bob@example.com' } }),
+    ]);
+    expect(findings.map((f) => f.ruleId).sort()).toEqual(['posture-credentials-in-url', 'posture-sensitive-data-in-url', 'posture-unauthenticated-sensitive-data']);
+    const text = JSON.stringify(findings);
+    for (const raw of ['hunter2hunter2', 'alice@example.com', 'bob@example.com']) expect(text).not.toContain(raw);
+  });
+});
+
+describe('evaluatePosture: fingerprints', () => {
+  const events = [ev({ headers: { authorization: BASIC }, query: { api_key: ['sk_live_4eC39HqLyjWDarjtT1zdp7dc'], password: ['hunter2hunter2'] } })];
+
+  it('the same problem gets the same id in separate runs, whatever the counts and evaluation time', () => {
+    const a = run(events);
+    const b = run(times(7, events[0]!));
+    expect(a.map((f) => f.ruleId)).toEqual(['posture-credentials-in-url', 'posture-credentials-in-url', 'posture-basic-auth']);
+    expect(b.map((f) => [f.ruleId, f.id])).toEqual(a.map((f) => [f.ruleId, f.id]));
+    expect(b.map((f) => f.count)).not.toEqual(a.map((f) => f.count));
+  });
+
+  it('ids differ per endpoint', () => {
+    const a = run(events);
+    const other = run(events.map((e) => ({ ...e, request: { ...e.request, path: '/payments' } })));
+    const otherMethod = run(events.map((e) => ({ ...e, request: { ...e.request, method: 'POST' as const } })));
+    const ids = (fs: Finding[]) => new Set(fs.map((f) => f.id));
+    for (const id of ids(a)) {
+      expect(ids(other).has(id)).toBe(false);
+      expect(ids(otherMethod).has(id)).toBe(false);
+    }
+    expect(new Set(other.map((f) => f.endpointId)).size).toBe(1);
+    expect(other[0]!.endpointId).not.toBe(a[0]!.endpointId);
+  });
+
+  it('ids differ per discriminator within one rule, and across rules', () => {
+    const a = run(events);
+    const inUrl = byRule(a, 'posture-credentials-in-url');
+    expect(inUrl).toHaveLength(2);
+    expect(inUrl[0]!.id).not.toBe(inUrl[1]!.id);
+    expect(new Set(a.map((f) => f.id)).size).toBe(a.length);
+  });
+});
+
+describe('evaluatePosture: counts report only what is new', () => {
+  it('a second evaluation without new traffic reports nothing; later traffic is counted alone', () => {
+    const basic = ev({ headers: { authorization: BASIC } });
+    const state = stateFor(times(3, basic));
+    const first = byRule(evaluate(state), 'posture-basic-auth');
+    expect(first.map((f) => f.count)).toEqual([3]);
+    expect(byRule(evaluate(state), 'posture-basic-auth')).toEqual([]);
+    for (const e of times(2, basic)) observe(state, e);
+    const third = byRule(evaluate(state), 'posture-basic-auth');
+    expect(third.map((f) => f.count)).toEqual([2]);
+    expect(third[0]!.id).toBe(first[0]!.id);
+  });
+
+  it('a new data class on an already reported finding counts only its own occurrences', () => {
+    const state = stateFor(times(2, ev({ headers: {}, body: { email: 'alice@example.com' } })));
+    expect(byRule(evaluate(state), 'posture-unauthenticated-sensitive-data').map((f) => [f.severity, f.count])).toEqual([['high', 2]]);
+    observe(state, ev({ headers: {}, body: { card: '4111 1111 1111 1111' } }));
+    const again = byRule(evaluate(state), 'posture-unauthenticated-sensitive-data');
+    expect(again.map((f) => [f.severity, f.count])).toEqual([['critical', 1]]);
+    expect(again[0]!.evidence.summary).toMatch(/Email address/);
+  });
+
+  it('missing headers below the noise threshold are reported in full once they cross it', () => {
+    const noHsts = ev({ resHeaders: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' } });
+    const state = stateFor([...times(97, ev()), ...times(3, noHsts)]);
+    expect(byRule(evaluate(state), 'posture-missing-security-headers')).toEqual([]);
+    for (const e of times(3, noHsts)) observe(state, e);
+    expect(byRule(evaluate(state), 'posture-missing-security-headers').map((f) => f.count)).toEqual([6]);
+  });
+
+  it('two states of one endpoint merged after a template collapse do not re-report what each reported', () => {
+    const basic = ev({ headers: { authorization: BASIC } });
+    const a = stateFor(times(2, basic), '/orders');
+    const b = stateFor(times(3, basic), '/orders');
+    expect(byRule(evaluate(a), 'posture-basic-auth').map((f) => f.count)).toEqual([2]);
+    expect(byRule(evaluate(b), 'posture-basic-auth').map((f) => f.count)).toEqual([3]);
+    mergeState(a, b);
+    expect(byRule(evaluate(a), 'posture-basic-auth')).toEqual([]);
+    observe(a, basic);
+    expect(byRule(evaluate(a), 'posture-basic-auth').map((f) => f.count)).toEqual([1]);
+  });
+});
+
+describe('evaluatePosture: a rule that throws', () => {
+  const boom: PostureRule = {
+    id: 'posture-test-boom',
+    title: 'Always fails',
+    severity: 'high',
+    owasp: 'API8:2023',
+    cwe: 'CWE-754',
+    tags: [],
+    rationale: 'test',
+    remediation: 'test',
+    evaluate() {
+      throw new Error('signals exploded');
+    },
+  };
+
+  it('becomes a rule-error finding naming the rule and the cause; the other rules still run', () => {
+    const basicRule = POSTURE_RULES.find((r) => r.id === 'posture-basic-auth')!;
+    const state = stateFor([ev({ headers: { authorization: BASIC } })]);
+    const findings = evaluate(state, [boom, basicRule]);
+    expect(findings.map((f) => f.ruleId)).toEqual(['rule-error', 'posture-basic-auth']);
+    const err = findings[0]!;
+    expect(err.severity).toBe('info');
+    expect(err.title).toContain('posture-test-boom');
+    expect(err.evidence.summary).toBe('rule posture-test-boom threw: signals exploded');
+    expect(err.count).toBe(1);
+    expect(err.endpointId).toBe(findings[1]!.endpointId);
+    expect(Finding.safeParse(err).success).toBe(true);
+  });
+
+  it('keeps a stable id across evaluations and does not stop later rules from counting', () => {
+    const basicRule = POSTURE_RULES.find((r) => r.id === 'posture-basic-auth')!;
+    const state = stateFor([ev({ headers: { authorization: BASIC } })]);
+    const a = evaluate(state, [boom, basicRule]);
+    observe(state, ev({ headers: { authorization: BASIC } }));
+    const b = evaluate(state, [boom, basicRule]);
+    expect(b[0]!.id).toBe(a[0]!.id);
+    expect(b.map((f) => [f.ruleId, f.count])).toEqual([
+      ['rule-error', 1],
+      ['posture-basic-auth', 1],
+    ]);
+  });
+
+  it('a thrown non-Error is reported as an unknown error', () => {
+    const odd: PostureRule = { ...boom, id: 'posture-test-odd', evaluate: () => { throw 'nope'; } };
+    const [f] = evaluate(stateFor([ev()]), [odd]);
+    expect(f?.evidence.summary).toBe('rule posture-test-odd threw: unknown error');
+  });
+});

@@ -293,6 +293,7 @@ function connect(db: Database.Database) {
     insertEndpointClass: db.prepare('INSERT INTO endpoint_data_classes (endpoint_id, data_class) VALUES (?, ?)'),
     deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE id = ?'),
     deleteEndpointSamples: db.prepare('DELETE FROM samples WHERE endpoint_id = ?'),
+    deleteEndpointFindings: db.prepare('DELETE FROM findings WHERE endpoint_id = ?'),
     getEndpoint: db.prepare('SELECT doc FROM endpoints WHERE id = ?'),
     allEndpointStates: db.prepare('SELECT doc, state FROM endpoints ORDER BY id'),
 
@@ -362,6 +363,7 @@ function connect(db: Database.Database) {
     for (const id of removed) {
       st.deleteEndpoint.run(id);
       st.deleteEndpointSamples.run(id);
+      st.deleteEndpointFindings.run(id);
     }
     for (const { endpoint: e, state } of rows) {
       const classes = endpointDataClasses(e);

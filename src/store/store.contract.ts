@@ -545,6 +545,14 @@ export function storeContract(
         expect(await store.listSamples('nope', 10)).toEqual([]);
       });
 
+      it('drops the findings of a removed endpoint, and only those', async () => {
+        await store.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-a' }), state: null }, { endpoint: makeEndpoint({ id: 'ep-b' }), state: null }]);
+        await store.saveFindings([makeFinding({ id: 'f-a', endpointId: 'ep-a' }), makeFinding({ id: 'f-b', endpointId: 'ep-b' })]);
+        await store.saveEndpoints([], ['ep-a']);
+        expect(await store.getFinding('f-a')).toBeNull();
+        expect(await store.getFinding('f-b')).not.toBeNull();
+      });
+
       it('drops the samples of a removed endpoint', async () => {
         await store.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-a' }), state: null }]);
         await store.addSamples([sample('ep-a', 1)], 10);

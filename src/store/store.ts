@@ -20,7 +20,9 @@ export interface Store {
 
   /**
    * Upserts endpoints by id together with their mergeable aggregate state (opaque JSON owned by the
-   * pipeline), and deletes the ids in `removed` (endpoints merged into a new template) in one transaction.
+   * pipeline), and deletes the ids in `removed` (endpoints merged into a new template), with their
+   * samples and findings, in one transaction. The pipeline re-reports a merged endpoint's problems
+   * under the new endpoint.
    */
   saveEndpoints(rows: StoredEndpoint[], removed?: string[]): Promise<void>;
   getEndpoint(id: string): Promise<Endpoint | null>;
