@@ -121,6 +121,8 @@ export function observeHits(state: EndpointState, hits: readonly DataClassHit[],
     // The request's own credentials (Authorization, API-key headers, session cookies) are what
     // authentication facts describe; as data classes they would mark every protected endpoint.
     if (h.direction === 'request' && (h.location === 'header' || h.location === 'cookie') && CREDENTIAL_CLASSES.has(h.dataClass)) continue;
+    // Client addresses in forwarding headers describe the caller, not data the endpoint handles.
+    if (h.direction === 'request' && h.location === 'header' && h.dataClass === 'ip-address') continue;
     let name = h.name;
     if (h.location === 'path') {
       const idx = Number(name.startsWith('/') ? name.slice(1) : name);

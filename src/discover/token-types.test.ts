@@ -25,6 +25,7 @@ describe('tokenKind', () => {
     ['[REDACTED:jwt:0123456789abcdef]', 'redacted'],
     ['NW-CAR-010365', 'token'],
     ['ci_18973866', 'token'],
+    ['ci_1959e613', 'token'],
     ['..%2F..%2Fetc%2Fpasswd', 'token'],
     ['....', 'token'],
   ];
@@ -51,6 +52,8 @@ describe('tokenKind', () => {
     'README.md',
     'public-key',
     'oauth2',
+    'face-detect',
+    'decade_2020s',
     'ipv6',
     '2024-13',
     '',

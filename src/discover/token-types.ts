@@ -265,10 +265,24 @@ export function tokenKind(segment: string): TokenKind | undefined {
 function hasIdMarks(s: string): boolean {
   if (s.includes('%') || s.includes('..')) return true;
   let run = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    run = c >= 48 && c <= 57 ? run + 1 : 0;
+  // A part (between `_`, `-`, `.`) of 8+ hex characters with 3+ digits: a prefixed id (`ci_1959e613`).
+  let hexLen = 0;
+  let hexDigits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 45;
+    const digit = c >= 48 && c <= 57;
+    run = digit ? run + 1 : 0;
     if (run >= 5) return true;
+    if (c === 95 || c === 45 || c === 46) {
+      if (hexLen >= 8 && hexDigits >= 3) return true;
+      hexLen = 0;
+      hexDigits = 0;
+    } else if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+      hexLen++;
+      if (digit) hexDigits++;
+    } else {
+      hexLen = -1e9;
+    }
   }
   return false;
 }

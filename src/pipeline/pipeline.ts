@@ -24,6 +24,7 @@ import { observeJson, observeText, parseForm } from '../discover/params.js';
 import { observeBodySignals, observeHeaderSignals, observeHitSignals } from '../risk/signals.js';
 import { evaluatePosture } from '../risk/findings.js';
 import { POSTURE_RULES } from '../risk/posture-rules.js';
+import { createStructuralRewriter, findStructuralMerges, type SiblingCandidate, type StructuralMerge } from '../discover/structural-merge.js';
 
 /** A record from a source: a normalized event, or a reject with its reason. */
 export type IngestRecord = { kind: 'event'; event: ApiEvent; line?: number } | { kind: 'reject'; reject: Reject };
@@ -86,6 +87,15 @@ export interface Pipeline {
 const MAX_FIRST_REJECTS = 100;
 const MAX_REJECTS_KEPT = 10_000;
 const TEMPLATER_META = 'discovery.templater';
+const STRUCTURAL_META = 'discovery.structural-merges';
+
+/** Response body fields present in at least half of the analysed responses: an endpoint's structure. */
+function responseShape(state: EndpointState): string | null {
+  if (state.analysed === 0) return null;
+  const keys: string[] = [];
+  for (const k in state.params) if (k.startsWith('response|body|') && state.params[k]!.seen * 2 >= state.analysed) keys.push(k.slice(14));
+  return keys.length ? keys.sort().join(',') : null;
+}
 
 const NOTHING: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
@@ -124,6 +134,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   const keyOf = (host: string, method: string, template: string) => `${host} ${method} ${template}`;
   const readCredentials = createCredentialReader();
+  const structural = createStructuralRewriter();
   const paramNamesCache = new Map<string, (string | null)[]>();
   const paramNamesOf = (template: string) => {
     let names = paramNamesCache.get(template);
@@ -141,18 +152,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const facts = readCredentials(event, ts);
     const light = redactor.redactEvent(urlOnly(event));
     const req = light.event.request;
-    const match = templater.observe(req.host, req.method, req.path);
-    const key = keyOf(req.host, req.method, match.template);
+    const template = structural.rewrite(req.host, req.method, templater.observe(req.host, req.method, req.path).template);
+    const key = keyOf(req.host, req.method, template);
     let state = states.get(key);
     if (!state) {
-      state = newState(req.host, req.method, match.template, ts);
+      state = newState(req.host, req.method, template, ts);
       states.set(key, state);
     }
     dirty.add(key);
     const client = exposure.classify(event.request.clientAddress, event.request.headers['x-forwarded-for']);
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
-    const names = paramNamesOf(match.template);
+    const names = paramNamesOf(template);
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
     // Headers, cookies and bodies are redacted (and classified) only on analysed events; the others
@@ -189,16 +200,37 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
+  let structuralChanged = false;
+  /** Finds new groups of sibling leaves with one response structure (see `structural-merge.ts`). */
+  function learnStructure(): void {
+    const parents = new Set<string>();
+    for (const s of states.values()) {
+      const segs = s.template.split('/');
+      for (let i = 2; i < segs.length; i++) parents.add(`${s.host} ${segs.slice(0, i).join('/')}`);
+    }
+    const candidates: SiblingCandidate[] = [];
+    for (const s of states.values()) {
+      candidates.push({ host: s.host, method: s.method, template: s.template, shape: responseShape(s), hasChildren: parents.has(`${s.host} ${s.template}`) });
+    }
+    const known = new Set(structural.merges().map((m: StructuralMerge) => `${m.host} ${m.method} ${m.parent}`));
+    for (const m of findStructuralMerges(candidates)) {
+      if (known.has(`${m.host} ${m.method} ${m.parent}`)) continue;
+      structural.add(m);
+      structuralChanged = true;
+    }
+  }
+
   async function flush(): Promise<FlushReport> {
     const at = now().toISOString();
     // Let the templater judge every position with all evidence so far, then fold the states of
     // templates that collapsed since the last flush into their new template.
     templater.settle();
+    learnStructure();
     const removed: string[] = [];
     const renamed = new Map<string, string>();
     let merged = 0;
     for (const [key, state] of [...states]) {
-      const m = templater.resolve(state.host, state.method, state.template);
+      const m = { template: structural.rewrite(state.host, state.method, templater.resolve(state.host, state.method, state.template).template) };
       if (m.template === state.template) continue;
       const oldId = endpointId(state.host, state.method, state.template);
       const newKey = keyOf(state.host, state.method, m.template);
@@ -225,9 +257,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const state = states.get(key);
       if (!state) continue;
       const t = templatesByKey.get(key);
+      const structuralEvidence = structural.evidenceFor(state.host, state.method, state.template);
       const endpoint = toEndpoint(
         state,
-        { confidence: t?.confidence ?? 1, evidence: t?.evidence ?? [], origin: t?.origin ?? 'traffic' },
+        structuralEvidence
+          ? { confidence: 0.8, evidence: [structuralEvidence], origin: 'traffic' }
+          : { confidence: t?.confidence ?? 1, evidence: t?.evidence ?? [], origin: t?.origin ?? 'traffic' },
         t?.origin === 'spec',
         classInfo,
         config.risk,
@@ -254,6 +289,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       pendingRejects = [];
     }
     await store.setMeta(TEMPLATER_META, templater.exportState());
+    if (structuralChanged) {
+      await store.setMeta(STRUCTURAL_META, structural.merges());
+      structuralChanged = false;
+    }
     return { endpointsSaved: rows.length, endpointsMerged: merged, findings: findings.length };
   }
 
@@ -261,6 +300,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     async open() {
       const saved = await store.getMeta(TEMPLATER_META);
       if (saved) templater.importState(saved);
+      const merges = await store.getMeta<StructuralMerge[]>(STRUCTURAL_META);
+      if (Array.isArray(merges)) for (const m of merges) structural.add(m);
       for (const row of await store.loadEndpointStates()) {
         const s = deserializeState(row.state);
         if (!s) continue;
