@@ -150,7 +150,9 @@ describe('mergeState', () => {
     expect(a.responses['200']!['application/json']).toBe(before.a.responses['200']!['application/json']! + before.b.responses['200']!['application/json']!);
     expect(a.params['request|path|id']!.seen).toBe(16);
     expect(a.signals['unauth-response:email']).toBe(6);
-    expect(a.reported['basic-auth']).toBe(2);
+    // `reported` stays the survivor's own: the merged-in endpoint's findings go away with it.
+    expect(a.reported['basic-auth']).toBe(1);
+    expect(a.signals['basic-auth']).toBe(2);
     expect(a.latency.total).toBe(16);
     expect(a.consumers.estimate()).toBeGreaterThan(consumersA);
     expect(a.dataClasses['email|response|body']).toEqual(['/email']);

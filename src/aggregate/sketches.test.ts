@@ -91,6 +91,14 @@ function latencies(n: number, median: number, seed = 7): number[] {
 }
 
 describe('LatencyHistogram', () => {
+  it('covers latencies of hours: quantiles stay within a bucket of the true value', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 3; i++) h.add(3_600_000);
+    expect(h.quantile(0.5)).toBe(3_600_000);
+    h.add(86_400_000);
+    expect(h.quantile(0.99)).toBeGreaterThan(80_000_000);
+  });
+
   it('an empty histogram reports 0', () => {
     expect(new LatencyHistogram().quantile(0.5)).toBe(0);
   });

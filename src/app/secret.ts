@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { invalidInput } from '../errors/domain-errors.js';
@@ -14,6 +14,7 @@ export function loadOrCreateSecret(dataDir: string, env: Record<string, string |
     if (fromEnv.length < 32) throw invalidInput('BULWARK_SECRET must be at least 32 characters');
     return Buffer.from(fromEnv, 'utf8');
   }
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) throw invalidInput(`data directory ${dataDir} exists and is not a directory`);
   const file = path.join(dataDir, 'installation.key');
   if (existsSync(file)) {
     const hex = readFileSync(file, 'utf8').trim();

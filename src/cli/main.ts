@@ -57,14 +57,20 @@ function progress(file: string): ((read: number, total: number) => void) | undef
 }
 
 async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: SourceFormat; host?: string }): Promise<IngestReport[]> {
-  const reports: IngestReport[] = [];
-  for (const file of files) {
-    let size: number;
+  // Every file is checked before the first is ingested, so a typo does not leave a half-done run.
+  const sizes = files.map((file) => {
     try {
-      size = statSync(file).size;
-    } catch {
+      const st = statSync(file);
+      if (!st.isFile()) throw invalidInput(`${file}: not a regular file`);
+      return st.size;
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
       throw invalidInput(`${file}: no such file`);
     }
+  });
+  const reports: IngestReport[] = [];
+  for (const [i, file] of files.entries()) {
+    const size = sizes[i]!;
     const onProgress = size > 5_000_000 ? progress(file) : undefined;
     const records = readEventBatches(file, { format: opts.format, defaultHost: opts.host, onProgress });
     reports.push(await bw.pipeline.ingest(records));
@@ -77,7 +83,9 @@ export function buildCli(): Command {
     .description('Bulwark: API security posture management. Traffic in, risk-scored API inventory out.')
     .option('-c, --config <file>', 'config file (YAML or JSON); default bulwark.config.yaml if present')
     .option('-d, --data-dir <dir>', 'data directory (default ./.bulwark)')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Before any subcommand exists, so that they inherit it: usage errors reach main() as exit 2.
+    .exitOverride();
 
   program
     .command('ingest')
@@ -157,9 +165,17 @@ export function buildCli(): Command {
     .option('--host <address>', 'bind address')
     .action(async (o: { port?: string; host?: string }, cmd: Command) => {
       const config = configFrom(cmd);
+      const port = parsePort(o.port);
       const bw = await openBulwark(config, createLogger(config.log.level), process.env);
+      let server;
+      try {
+        server = await startServer(bw, { host: o.host, port });
+      } catch (err) {
+        await bw.close();
+        throw err;
+      }
+      // Only once the server listens: a failed start must not use up the one showing of the token.
       const token = await ensureAdminToken(bw);
-      const server = await startServer(bw, { host: o.host, port: o.port === undefined ? undefined : Number(o.port) });
       out(`Bulwark is listening on ${server.url}`);
       if (token) out(`First start: an admin token was created. It is shown only this once:\n  ${token}`);
       await waitForSignal();
@@ -176,6 +192,7 @@ export function buildCli(): Command {
     .action(async (o: { events: string; serve: boolean; port?: string }, cmd: Command) => {
       const events = Number(o.events);
       if (!Number.isInteger(events) || events < 1 || events > 50_000_000) throw invalidInput('--events must be a whole number from 1 to 50,000,000');
+      const port = parsePort(o.port);
       const config = configFrom(cmd);
       const bw = await openBulwark(config, createLogger(config.log.level), process.env);
       const dir = path.join(config.dataDir, 'demo');
@@ -195,7 +212,7 @@ export function buildCli(): Command {
         return;
       }
       const { token } = await issueToken(bw.store, `demo ${new Date().toISOString()}`, ['admin']);
-      const server = await startServer(bw, { port: o.port === undefined ? undefined : Number(o.port) });
+      const server = await startServer(bw, { port });
       out(`\nBulwark is serving the demo estate on ${server.url}`);
       out(`Admin token (shown once): ${token}`);
       out(`Try: curl -H "Authorization: Bearer ${token}" ${server.url}/api/v1/inventory/summary`);
@@ -221,6 +238,13 @@ export function buildCli(): Command {
   return program;
 }
 
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) throw invalidInput(`--port must be a whole number from 0 to 65535, not "${value}"`);
+  return port;
+}
+
 function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
     const done = () => resolve();
@@ -232,7 +256,6 @@ function waitForSignal(): Promise<void> {
 /** Runs the CLI; domain errors become a one-line message and an exit code, anything else exit 1. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildCli();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;

@@ -519,16 +519,20 @@ describe('evaluatePosture: counts report only what is new', () => {
     expect(byRule(evaluate(state), 'posture-missing-security-headers').map((f) => f.count)).toEqual([6]);
   });
 
-  it('two states of one endpoint merged after a template collapse do not re-report what each reported', () => {
+  it("after a template collapse the merged-in state's occurrences are reported again under the surviving endpoint, once", () => {
+    // The merged-in endpoint and its findings are removed, so what it had reported must reappear on the survivor.
     const basic = ev({ headers: { authorization: BASIC } });
-    const a = stateFor(times(2, basic), '/orders');
-    const b = stateFor(times(3, basic), '/orders');
-    expect(byRule(evaluate(a), 'posture-basic-auth').map((f) => f.count)).toEqual([2]);
-    expect(byRule(evaluate(b), 'posture-basic-auth').map((f) => f.count)).toEqual([3]);
-    mergeState(a, b);
-    expect(byRule(evaluate(a), 'posture-basic-auth')).toEqual([]);
-    observe(a, basic);
-    expect(byRule(evaluate(a), 'posture-basic-auth').map((f) => f.count)).toEqual([1]);
+    const survivor = stateFor(times(2, basic), '/orders/{id}');
+    const mergedIn = stateFor(times(3, basic), '/orders/7');
+    expect(byRule(evaluate(survivor), 'posture-basic-auth').map((f) => f.count)).toEqual([2]);
+    expect(byRule(evaluate(mergedIn), 'posture-basic-auth').map((f) => f.count)).toEqual([3]);
+    mergeState(survivor, mergedIn);
+    const after = byRule(evaluate(survivor), 'posture-basic-auth');
+    expect(after.map((f) => f.count)).toEqual([3]);
+    expect(after[0]!.endpointId).toBe(toEndpoint(survivor, { confidence: 1, evidence: [], origin: 'traffic' }, false, classInfo, risk).id);
+    expect(byRule(evaluate(survivor), 'posture-basic-auth')).toEqual([]);
+    observe(survivor, basic);
+    expect(byRule(evaluate(survivor), 'posture-basic-auth').map((f) => f.count)).toEqual([1]);
   });
 });
 

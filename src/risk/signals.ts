@@ -8,24 +8,90 @@ import { signal, type EndpointState } from '../aggregate/endpoint-state.js';
  * Signal keys are `<kind>` or `<kind>:<detail>`; details are names and class ids, never values.
  */
 
-/** Built-in stack-trace and raw-error patterns. Bounded quantifiers only: they run on response bodies. */
-export const STACK_TRACE_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['java', /\bat [\w$.<>]{1,300}\((?:[\w$-]{1,120}\.(?:java|kt|scala):\d{1,6}|Native Method|Unknown Source)\)/],
-  ['node', /\bat [^\n()]{0,200}\(?(?:\/|[A-Za-z]:\\|file:\/\/|node:)[^\n():]{1,300}:\d{1,6}:\d{1,6}\)?/],
-  ['python', /Traceback \(most recent call last\)|File "[^"\n]{1,300}", line \d{1,6}/],
-  ['dotnet', /\bat [\w.`<>]{1,300}\([^)\n]{0,300}\) in [^\n]{1,300}:line \d{1,6}/],
-  ['php', /(?:Fatal error|Parse error|Warning|Notice): [^\n]{1,300} in \/[^\n ]{1,300} on line \d{1,6}/],
-  ['go', /goroutine \d{1,9} \[running\]:/],
-  ['ruby', /\.rb:\d{1,6}:in [`'][^\n]{1,200}'/],
-  ['sql', /You have an error in your SQL syntax|ORA-\d{5}:|SQLSTATE\[[0-9A-Z]{5}\]|PG::[A-Z][A-Za-z]{1,60}Error|SQLite3?::[A-Z][A-Za-z]{1,60}Exception/],
+/**
+ * Built-in stack-trace and raw-error detectors. They run on attacker-influenced response bodies, so
+ * each is a literal `hint` found with `indexOf` plus a pattern anchored at that position and applied to
+ * a bounded window: linear by construction, and every pattern passes `redos-detector` (signals.test.ts).
+ * `lineStart` detectors only count when the hint starts a line (after indentation), as frames do, also
+ * inside JSON strings where lines end in an escaped `\n`.
+ */
+export interface StackTraceDetector {
+  lang: string;
+  hint: string;
+  pattern: RegExp | null;
+  lineStart: boolean;
+  /** A literal that must also occur in the window (kept out of the pattern to keep it unambiguous). */
+  also?: string;
+}
+
+export const STACK_TRACE_DETECTORS: readonly StackTraceDetector[] = [
+  { lang: 'java', hint: 'at ', lineStart: true, pattern: /^at [\w$.<>]{1,300}\((?:[\w$-]{1,120}\.(?:java|kt|scala):\d{1,6}|Native Method|Unknown Source)\)/ },
+  { lang: 'node', hint: 'at ', lineStart: true, pattern: /^at (?:async )?[^()\s]{1,200} \((?:\/|[A-Za-z]:\\|file:\/\/|node:)[^():\s]{1,300}:\d{1,6}:\d{1,6}\)/ },
+  { lang: 'node', hint: 'at ', lineStart: true, pattern: /^at (?:\/|[A-Za-z]:\\|file:\/\/|node:)[^():\s]{1,300}:\d{1,6}:\d{1,6}(?:$|\\n|\s)/ },
+  { lang: 'dotnet', hint: 'at ', lineStart: true, pattern: /^at [\w.`<>]{1,300}\([^)]{0,300}\) in /, also: ':line ' },
+  { lang: 'python', hint: 'Traceback (most recent call last)', lineStart: false, pattern: null },
+  { lang: 'python', hint: 'File "', lineStart: false, pattern: /^File "[^"\n]{1,300}", line \d{1,6}/ },
+  { lang: 'php', hint: ' on line ', lineStart: false, pattern: /^ on line \d{1,6}/ },
+  { lang: 'go', hint: 'goroutine ', lineStart: true, pattern: /^goroutine \d{1,9} \[running\]:/ },
+  { lang: 'ruby', hint: '.rb:', lineStart: false, pattern: /^\.rb:\d{1,6}:in [`'][^'\n]{1,200}'/ },
+  { lang: 'sql', hint: 'You have an error in your SQL syntax', lineStart: false, pattern: null },
+  { lang: 'sql', hint: 'ORA-', lineStart: false, pattern: /^ORA-\d{5}:/ },
+  { lang: 'sql', hint: 'SQLSTATE[', lineStart: false, pattern: /^SQLSTATE\[[0-9A-Z]{5}\]/ },
+  { lang: 'sql', hint: 'PG::', lineStart: false, pattern: /^PG::[A-Z][A-Za-z]{1,60}: {1,2}ERROR/ },
+  { lang: 'sql', hint: 'SQLite', lineStart: false, pattern: /^SQLite3?::[A-Z][A-Za-z]{1,60}:/ },
 ];
 
+/** The patterns, for the ReDoS test. */
+export const STACK_TRACE_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = STACK_TRACE_DETECTORS.filter((d) => d.pattern).map((d) => [d.lang, d.pattern!] as const);
+
 const MAX_SCAN = 64 * 1024;
+const WINDOW = 1200;
+const MAX_HITS_PER_HINT = 200;
+const PHP_PREFIX = /(?:Fatal error|Parse error|Warning|Notice)<?\/?b?>?: /;
+
+/** Whether only indentation (spaces, tabs, or JSON-escaped `\t`) stands between `pos` and a line start. */
+function atLineStart(t: string, pos: number): boolean {
+  let i = pos - 1;
+  for (let n = 0; n < 40; n++) {
+    if (i < 0) return true;
+    const c = t.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+    if (c === 32 || c === 9) {
+      i--;
+      continue;
+    }
+    // JSON-escaped \n, \r or \t: a backslash before n, r or t.
+    if ((c === 110 || c === 114 || c === 116) && t.charCodeAt(i - 1) === 92) {
+      if (c !== 116) return true;
+      i -= 2;
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
 
 export function findStackTrace(text: string): string | null {
-  const t = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
-  if (!/\d/.test(t) && !t.includes('Traceback')) return null;
-  for (const [lang, re] of STACK_TRACE_PATTERNS) if (re.test(t)) return lang;
+  let t = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
+  // Quotes escaped inside a JSON string (`File \"/srv/app.py\"`) read as plain quotes.
+  if (t.includes('\\"')) t = t.replaceAll('\\"', '"');
+  for (const d of STACK_TRACE_DETECTORS) {
+    let from = 0;
+    for (let n = 0; n < MAX_HITS_PER_HINT; n++) {
+      const pos = t.indexOf(d.hint, from);
+      if (pos < 0) break;
+      from = pos + 1;
+      if (d.lineStart && !atLineStart(t, pos)) continue;
+      if (d.lang === 'php') {
+        // `... in /var/www/x.php on line 12` after an error prefix earlier on the same line.
+        const lineFrom = Math.max(0, t.lastIndexOf('\n', pos) + 1, pos - WINDOW);
+        if (!PHP_PREFIX.test(t.slice(lineFrom, pos))) continue;
+      }
+      const window = t.slice(pos, pos + WINDOW);
+      if (d.also && !window.includes(d.also)) continue;
+      if (!d.pattern || d.pattern.test(window)) return d.lang;
+    }
+  }
   return null;
 }
 

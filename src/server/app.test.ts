@@ -609,3 +609,18 @@ describe('reading the inventory after ingesting the demo estate', () => {
     for (const b of seenErrorBodies) expect(b).not.toMatch(LEAK);
   });
 });
+
+describe('regressions of fixed bugs', () => {
+  it('fixed: an empty ?limit= is coerced to 0 and silently returns an empty page instead of a 400 or the default page', async () => {
+    const h = await openHarness();
+    try {
+      expect((await postEvents(h, JSON.stringify([ev('/v1/one')]))).statusCode).toBe(200);
+      const res = await h.app.inject({ method: 'GET', url: '/api/v1/endpoints?limit=', headers: auth(h.admin) });
+      // z.coerce.number('') is 0: today this is 200 with { items: [], total: 1, limit: 0 }.
+      const body = res.json() as { items?: unknown[] };
+      expect(res.statusCode === 400 || (body.items?.length ?? 0) === 1, res.body).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});

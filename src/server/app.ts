@@ -25,7 +25,9 @@ declare module 'fastify' {
 }
 
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-const intParam = (max: number) => z.coerce.number().int().min(0).max(max);
+/** An empty query value (`?limit=`) means "not given", not 0. */
+const blankIsAbsent = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const intParam = (max: number) => z.preprocess(blankIsAbsent, z.coerce.number().int().min(0).max(max).optional());
 
 const EndpointListQuery = z
   .object({
@@ -34,7 +36,7 @@ const EndpointListQuery = z
     host: z.string().max(255).optional(),
     method: z.string().max(10).optional(),
     riskLevel: RiskLevel.optional(),
-    minScore: z.coerce.number().min(0).max(10).optional(),
+    minScore: z.preprocess(blankIsAbsent, z.coerce.number().min(0).max(10).optional()),
     internetExposed: boolParam.optional(),
     authenticated: boolParam.optional(),
     dataClass: z.string().max(50).optional(),
@@ -90,8 +92,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: config.server.maxBodyBytes,
-    maxParamLength: 200,
-    // Query strings in an API for a security product never need more than this.
     routerOptions: { maxParamLength: 200 },
   });
 
@@ -195,7 +195,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       throw invalidInput('body must be JSON: {"name": "...", "scopes": ["read"]}');
     }
     const input = parse(TokenCreate, json, 'body');
-    const { token, record } = await issueToken(store, input.name, input.scopes);
+    const { token, record } = await issueToken(store, input.name, [...new Set(input.scopes)]);
     const { hash: _hash, ...rest } = record;
     void reply.status(201);
     return { ...rest, token };

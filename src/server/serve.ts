@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Bulwark } from '../app/context.js';
 import { buildServer } from './app.js';
 import { issueToken } from './tokens.js';
+import { conflict, invalidInput, notAllowed } from '../errors/domain-errors.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -14,7 +15,15 @@ export async function startServer(bw: Bulwark, opts: { host?: string; port?: num
   const app = buildServer({ store: bw.store, pipeline: bw.pipeline, config: bw.config, logger: bw.logger });
   const host = opts.host ?? bw.config.server.host;
   const port = opts.port ?? bw.config.server.port;
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw conflict(`cannot listen on ${host}:${port}: the port is already in use`);
+    if (code === 'EACCES') throw notAllowed(`cannot listen on ${host}:${port}: permission denied`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw invalidInput(`cannot listen on ${host}:${port}: no such local address`);
+    throw err;
+  }
   const addr = app.server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
