@@ -43,7 +43,8 @@ export const API_KEY_HEADERS = new Set([
 
 export const API_KEY_QUERY = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'token', 'auth', 'auth_token', 'x-api-key']);
 
-const SESSION_COOKIE = /^(?:session|sess|sid|sessionid|session_id|jsessionid|phpsessid|asp\.net_sessionid|connect\.sid|laravel_session|_session_id|auth|auth_token|token|access_token|id_token)$|session/i;
+/** Session and auth cookie names: framework defaults and the usual shapes (`HRSESSID`, `app_session`, `sid`, `auth_token`). */
+const SESSION_COOKIE = /sess|^sid$|[._-]sid$|sid[._-]|token|auth|jwt|^asp\.net_sessionid$|^_?identity/i;
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 
