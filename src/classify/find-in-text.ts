@@ -370,6 +370,70 @@ function scanKeyValues(text: string, limit: number, deps: TextScanDeps, push: Pu
   }
 }
 
+/** Longest element name (with its namespace prefix) read in `<wsse:Password>`. */
+const MAX_TAG_NAME = 64;
+/** Longest run of attributes skipped between an element name and its `>`. */
+const MAX_TAG_ATTRS = 1024;
+
+function isXmlNameChar(c: number): boolean {
+  return isKeyChar(c) || c === 58;
+}
+function isXmlSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * `<password>…</password>`, `<wsse:Password Type="…">…</wsse:Password>`, `<token><![CDATA[…]]></token>` in
+ * XML and SOAP bodies: the element's local name is the key, its text content the value. Attributes are
+ * `key="value"` pairs and left to `scanKeyValues`. Every stretch read (name, attributes, value) is bounded
+ * and the scan resumes past it, so the work stays linear.
+ */
+function scanXmlElements(text: string, limit: number, deps: TextScanDeps, push: Push): void {
+  let i = text.indexOf('<');
+  while (i !== -1 && i < limit) {
+    const nameStart = i + 1;
+    let p = nameStart;
+    let localStart = nameStart;
+    while (p < limit && p - nameStart <= MAX_TAG_NAME && isXmlNameChar(text.charCodeAt(p))) {
+      if (text.charCodeAt(p) === 58) localStart = p + 1;
+      p++;
+    }
+    let next = p > nameStart ? p : nameStart;
+    const after = text.charCodeAt(p);
+    if (p - localStart >= 2 && p - nameStart <= MAX_TAG_NAME && (after === 62 || isXmlSpace(after)) && deps.keyHasRules(text.slice(localStart, p))) {
+      let q = p;
+      while (q < limit && q - p < MAX_TAG_ATTRS) {
+        const c = text.charCodeAt(q);
+        if (c === 62 || c === 60) break;
+        q++;
+      }
+      next = q > p ? q : p;
+      // Not `<password/>` (empty) nor a tag cut short by `<`.
+      if (q < limit && text.charCodeAt(q) === 62 && text.charCodeAt(q - 1) !== 47) {
+        let vs = q + 1;
+        let ve: number;
+        if (text.startsWith('<![CDATA[', vs)) {
+          vs += 9;
+          ve = vs;
+          while (ve < limit && ve - vs < MAX_KV_VALUE && !(text.charCodeAt(ve) === 93 && text.startsWith(']]>', ve))) ve++;
+          next = ve;
+        } else {
+          ve = vs;
+          while (ve < limit && ve - vs < MAX_KV_VALUE && text.charCodeAt(ve) !== 60) ve++;
+          next = ve;
+          while (vs < ve && isXmlSpace(text.charCodeAt(vs))) vs++;
+          while (ve > vs && isXmlSpace(text.charCodeAt(ve - 1))) ve--;
+        }
+        if (ve > vs) {
+          const cls = deps.classifyPair(text.slice(vs, ve), text.slice(localStart, p));
+          if (cls) push(cls, vs, ve);
+        }
+      }
+    }
+    i = text.indexOf('<', next);
+  }
+}
+
 function scanBearer(text: string, limit: number, re: RegExp, push: Push): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -384,10 +448,10 @@ function scanBearer(text: string, limit: number, re: RegExp, push: Push): void {
 }
 
 /**
- * Sensitive spans in free text (text/plain, HTML, log lines, URLs): private keys, JWTs, known token
- * formats, `Bearer` credentials, `key=value` pairs whose key is sensitive, emails, Luhn-valid cards,
- * IBANs, dashed US SSNs (or bare ones right after "SSN"). Scans at most `maxScan` characters; every
- * scanner is linear in the scanned length.
+ * Sensitive spans in free text (text/plain, XML, HTML, log lines, URLs): private keys, JWTs, known token
+ * formats, `Bearer` credentials, `key=value` pairs and XML elements whose key is sensitive, emails,
+ * Luhn-valid cards, IBANs, dashed US SSNs (or bare ones right after "SSN"). Scans at most `maxScan`
+ * characters; every scanner is linear in the scanned length.
  */
 export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEFAULT_MAX_TEXT_SCAN): TextSpan[] {
   const limit = Math.min(text.length, maxScan);
@@ -404,6 +468,7 @@ export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEF
   let space = false;
   let dashOrUnderscore = false;
   let slash = false;
+  let lt = false;
   for (let i = 0; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
@@ -413,6 +478,7 @@ export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEF
     else if (c === 32 || c === 9) space = true;
     else if (c === 45 || c === 95) dashOrUnderscore = true;
     else if (c === 47) slash = true;
+    else if (c === 60) lt = true;
   }
   if (dashOrUnderscore) scanPrivateKeys(text, limit, push);
   if (limit >= 20) {
@@ -422,6 +488,7 @@ export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEF
   }
   if (space && limit >= 15 && (text.includes('earer') || text.includes('EARER'))) scanBearer(text, limit, deps.bearer, push);
   if (sep) scanKeyValues(text, limit, deps, push);
+  if (lt && limit >= 10) scanXmlElements(text, limit, deps, push);
   if (at) scanEmails(text, limit, push);
   if (digits >= 9) scanDigitRuns(text, limit, push);
   if (digits >= 2 && upper >= 2 && limit >= 15) scanIbans(text, limit, deps.ibanStart, push);

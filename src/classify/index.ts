@@ -2,7 +2,7 @@ export { classifyValue, createClassifier, findInText, MAX_VALUE_DETECT } from '.
 export type { Classifier, ClassifierOptions } from './classify-value.js';
 export { CustomClass, CUSTOM_PATTERN_MAX_INPUT, compileCustomClasses } from './custom-classes.js';
 export { DEFAULT_MAX_TEXT_SCAN } from './find-in-text.js';
-export { normalizeKey } from './key-names.js';
+export { keyMayHoldData, normalizeKey } from './key-names.js';
 export { BUILTIN_PATTERNS, JSON_START, TEXTUAL_CONTENT_TYPE } from './patterns.js';
 export { isJwt } from './validators.js';
 export { DATA_CLASSES, DATA_CLASS_INFOS, classRank, getDataClass } from './registry.js';

@@ -1,6 +1,7 @@
 import { NON_KEY_CHARS_G } from './patterns.js';
 import { DATA_CLASSES } from './registry.js';
 import type { KeyRule } from './types.js';
+import { knownSecretFormat } from './validators.js';
 
 /** A key rule together with the class it reveals. */
 export interface KeyRuleRef {
@@ -97,4 +98,30 @@ export function isIdLikeKey(normalizedKey: string): boolean {
     normalizedKey.endsWith('uuid') ||
     normalizedKey.endsWith('version')
   );
+}
+
+/**
+ * Whether a key (a JSON object key, a form, multipart or query field name) could itself be a value that
+ * classifies by value: an email, phone, card, IBAN, SSN, IP address, JWT or known token format. A cheap
+ * gate in front of `classifyValue`, which ordinary schema keys (`created_at`, `customerId`) never pass.
+ *
+ * @example
+ * keyMayHoldData('alice@example.com') // true
+ * keyMayHoldData('shippingAddress')   // false
+ */
+export function keyMayHoldData(key: string): boolean {
+  const n = key.length;
+  if (n < 6) return false;
+  let digits = 0;
+  let colons = 0;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    // '@' (email), '.' (IPv4, email, JWT)
+    if (c === 64 || c === 46) return true;
+    if (c >= 48 && c <= 57) {
+      // Cards, phones, IBANs and SSNs all have at least nine digits.
+      if (++digits >= 9) return true;
+    } else if (c === 58 && ++colons >= 2) return true; // IPv6
+  }
+  return key.startsWith('eyJ') || knownSecretFormat(key) !== null;
 }

@@ -34,6 +34,11 @@ const ADVERSARIAL: ReadonlyArray<[string, string]> = [
   ['PEM label', repeatTo('-----BEGIN ')],
   ['spaces', repeatTo(' ')],
   ['percent 40', repeatTo('%40a')],
+  ['XML open tags', repeatTo('<password>')],
+  ['XML tags with attributes, no >', repeatTo('<ns:Password Type="x" ')],
+  ['XML values without a closing <', repeatTo('<token>') + 'a'.repeat(SIZE)],
+  ['CDATA without end', repeatTo('<password><![CDATA[')],
+  ['long XML names', repeatTo('<' + 'a:'.repeat(40))],
 ];
 
 describe('ReDoS safety of built-in patterns', () => {

@@ -304,7 +304,6 @@ const EDGE_CASES: EdgeCase[] = [
     name: 'Set-Cookie lines folded with ", " into one header value',
     event: { request: { method: 'GET', url: 'https://edge.example/set-cookie-folded' }, response: { status: 200, headers: { 'set-cookie': 'lang=en; Path=/, refresh_token=RtFolded7731abcdefghijklmnop; Path=/; HttpOnly' } } },
     needle: 'RtFolded7731abcdefghijklmnop',
-    leaks: 'samples.event.response.headers["set-cookie"]: only the first cookie of a folded line is redacted',
   },
   {
     name: 'Set-Cookie as repeated headers',
@@ -315,25 +314,21 @@ const EDGE_CASES: EdgeCase[] = [
     name: 'password element in an XML (SOAP) body',
     event: { request: { method: 'POST', url: 'https://edge.example/soap/login', body: { contentType: 'text/xml', text: '<login><user>bob</user><password>XmlPw-7731-qwerty</password></login>' } }, response: { status: 200 } },
     needle: 'XmlPw-7731-qwerty',
-    leaks: 'samples.event.request.body.text: XML elements are not read as key/value pairs',
   },
   {
     name: 'password field in a multipart/form-data body',
     event: { request: { method: 'POST', url: 'https://edge.example/upload', body: { contentType: 'multipart/form-data; boundary=XX', text: '--XX\r\nContent-Disposition: form-data; name="password"\r\n\r\nMultipartPw-7731-qwerty\r\n--XX--\r\n' } }, response: { status: 200 } },
     needle: 'MultipartPw-7731-qwerty',
-    leaks: 'samples.event.request.body.text: multipart parts are not parsed, the part value is not under a key the text scanner knows',
   },
   {
     name: 'email as a form field name',
     event: { request: { method: 'POST', url: 'https://edge.example/form-keys', body: { contentType: 'application/x-www-form-urlencoded', text: 'formkey.7731%40planted-mail.example=1&x=2' } }, response: { status: 200 } },
     needle: 'formkey.7731@planted-mail.example',
-    leaks: 'endpoints.doc parameters[].name "/formkey.7731@…" (and endpoints.state params), and samples.event.request.body.text (URL-encoded): form field names are not classified (JSON keys and query names are)',
   },
   {
     name: 'client address (ip-address) of a direct call',
     event: { request: { method: 'GET', url: 'https://edge.example/client-ip', clientAddress: '198.51.100.177' }, response: { status: 200 } },
     needle: '198.51.100.177',
-    leaks: 'samples.event.request.clientAddress: kept raw while the same address in X-Forwarded-For becomes [REDACTED:ip-address:…]',
   },
   {
     name: 'client address in X-Forwarded-For',
@@ -344,13 +339,11 @@ const EDGE_CASES: EdgeCase[] = [
     name: 'opaque token in a custom X-Auth header',
     event: { request: { method: 'GET', url: 'https://edge.example/x-auth', headers: { 'x-auth': 'XAuthOpaque7731abcdefghijkl' } }, response: { status: 200 } },
     needle: 'XAuthOpaque7731abcdefghijkl',
-    leaks: 'samples.event.request.headers["x-auth"]: x-auth (also x-authorization, x-api-auth, x-session, x-client-key, x-key, x-jwt) is not a credential header name',
   },
   {
     name: 'OAuth authorization code in a redirect Location',
     event: { request: { method: 'GET', url: 'https://edge.example/oauth/authorize' }, response: { status: 302, headers: { location: 'https://app.example/cb?code=OauthCode7731abcdefghijkl&state=xyz' } } },
     needle: 'OauthCode7731abcdefghijkl',
-    leaks: 'samples.event.response.headers.location: `code` is not a credential parameter name',
   },
   {
     name: 'access token in a redirect fragment',

@@ -1,4 +1,5 @@
 import type { DataClassHit, Direction, ValueLocation } from '../contracts/data-class.js';
+import { keyMayHoldData } from '../classify/index.js';
 import type { Classifier, TextSpan } from '../classify/index.js';
 import type { PlaceholderFn } from './placeholder.js';
 
@@ -47,6 +48,11 @@ export interface RedactCore {
   text(text: string): Redaction | null;
   /** For values that must go whatever they look like; the class is refined when the value tells more. */
   forced(value: string, keyName: string | undefined, fallbackClass: string): Redaction;
+  /**
+   * A field or key name that is itself data (`{"alice@example.com": …}`, `alice%40example.com=1`) as its
+   * placeholder, or null for ordinary names, which a cheap gate turns away before any classification.
+   */
+  key(name: string): Redaction | null;
 }
 
 export function replaceSpans(text: string, spans: readonly TextSpan[], placeholder: PlaceholderFn): string {
@@ -80,6 +86,12 @@ export function createCore(classifier: Classifier, placeholder: PlaceholderFn): 
       const matches = classifier.classifyValue(value, keyName);
       if (matches.length === 0) return { value: placeholder(fallbackClass, value), classes: [fallbackClass] };
       return { value: placeholder(matches[0]!.dataClass, value), classes: matches.map((m) => m.dataClass) };
+    },
+    key(name) {
+      if (!keyMayHoldData(name)) return null;
+      const matches = classifier.classifyValue(name);
+      if (matches.length === 0) return null;
+      return { value: placeholder(matches[0]!.dataClass, name), classes: matches.map((m) => m.dataClass) };
     },
   };
 }

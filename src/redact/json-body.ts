@@ -16,18 +16,6 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
   else obj[key] = value;
 }
 
-/** Object keys can be data too (`{"alice@example.com": {...}}`); only keys that could hold some are classified. */
-function keyMayBeSensitive(key: string): boolean {
-  if (key.length < 6) return false;
-  let digits = 0;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if (c === 64 || c === 46) return true;
-    if (c >= 48 && c <= 57 && ++digits >= 9) return true;
-  }
-  return key.startsWith('eyJ');
-}
-
 interface Walk {
   readonly core: RedactCore;
   readonly hits: HitSet;
@@ -92,13 +80,12 @@ function walk(w: Walk, node: object, key: string | undefined, pointer: string, d
   let renamed: Map<string, string> | null = null;
   for (const k of Object.keys(obj)) {
     let outKey = k;
-    if (keyMayBeSensitive(k)) {
-      const matches = w.core.classifier.classifyValue(k);
-      if (matches.length > 0) {
-        outKey = w.core.placeholder(matches[0]!.dataClass, k);
-        for (const m of matches) w.hits.add(m.dataClass, w.direction, 'body', hitName(pointer, outKey));
-        (renamed ??= new Map()).set(k, outKey);
-      }
+    // Object keys can be data too (`{"alice@example.com": {...}}`).
+    const kr = w.core.key(k);
+    if (kr !== null) {
+      outKey = kr.value;
+      for (const c of kr.classes) w.hits.add(c, w.direction, 'body', hitName(pointer, outKey));
+      (renamed ??= new Map()).set(k, outKey);
     }
     // A key that was itself data says nothing about its value.
     const keyName = outKey === k ? k : undefined;

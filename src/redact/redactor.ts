@@ -7,13 +7,19 @@ import type { RedactCore } from './core.js';
 import { redactCookieHeader, redactCookieValue, redactSetCookie } from './cookies.js';
 import { redactFormBody } from './form-body.js';
 import { redactJsonTree } from './json-body.js';
-import { IP_LIST_HEADERS, STRUCTURAL_HEADERS, credentialClassForHeader, credentialClassForQuery } from './names.js';
+import { multipartBoundary, redactMultipartBody } from './multipart-body.js';
+import { IP_LIST_HEADERS, STRUCTURAL_HEADERS, URL_HEADERS, credentialClassForHeader, credentialClassForQuery } from './names.js';
 import { createPlaceholder } from './placeholder.js';
+import { redactUrlHeader } from './url-header.js';
 
 /** Default bound on the characters of one body or text that are scanned; what lies beyond is cut. */
 export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024;
 /** Appended where `redactText` cut an over-long text. */
 export const TRUNCATION_MARK = '…[TRUNCATED]';
+/** Hit name for `request.clientAddress` (location `header`: the address the connection came from). */
+export const CLIENT_ADDRESS_HIT = 'client-address';
+/** Distinct header names whose credential class is remembered per redactor. */
+const HEADER_MEMO_SIZE = 2048;
 
 export interface RedactorOptions {
   /** Installation secret (at least 16 bytes) keying the placeholder HMAC. */
@@ -31,8 +37,9 @@ export interface RedactionResult {
   readonly event: ApiEvent;
   /**
    * Every class found, deduplicated by (class, direction, location, name). `name` is the header, query or
-   * cookie name; `/2` for the second path segment; a JSON pointer for body fields with array indexes as
-   * `*` (`/items/*\/email`), `/<field>` for form fields, and `` (the whole body) for free-text bodies.
+   * cookie name (`client-address`, location `header`, for `request.clientAddress`); `/2` for the second
+   * path segment; a JSON pointer for body fields with array indexes as `*` (`/items/*\/email`), `/<field>`
+   * for form and multipart fields, and `` (the whole body) for free-text bodies.
    */
   readonly hits: DataClassHit[];
   /** The parsed, redacted request body when it was JSON, so later stages need not parse it again. */
@@ -88,6 +95,17 @@ export function createRedactor(opts: RedactorOptions): Redactor {
   const classifier = createClassifier({ customClasses: opts.customClasses ?? [] });
   const core: RedactCore = createCore(classifier, placeholder);
   const maxScan = opts.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES;
+  // Header names recur in every event; their credential class is worked out once. Names only, no values.
+  const headerClassMemo = new Map<string, string | null>();
+  const headerClass = (name: string): string | undefined => {
+    let cls = headerClassMemo.get(name);
+    if (cls === undefined) {
+      cls = credentialClassForHeader(name) ?? null;
+      if (headerClassMemo.size >= HEADER_MEMO_SIZE) headerClassMemo.clear();
+      headerClassMemo.set(name, cls);
+    }
+    return cls ?? undefined;
+  };
 
   function redactPath(path: string, hits: HitSet): string {
     const segs = path.split('/');
@@ -111,16 +129,15 @@ export function createRedactor(opts: RedactorOptions): Redactor {
   function redactQuery(query: ApiRequest['query'], hits: HitSet): ApiRequest['query'] {
     const out: ApiRequest['query'] = {};
     for (const [rawName, values] of Object.entries(query)) {
-      let name = rawName;
-      const nameMatches = rawName.length >= 6 && rawName.includes('@') ? classifier.classifyValue(rawName) : [];
-      if (nameMatches.length > 0) {
-        name = placeholder(nameMatches[0]!.dataClass, rawName);
-        for (const m of nameMatches) hits.add(m.dataClass, 'request', 'query', name);
-      }
-      const forcedClass = credentialClassForQuery(rawName);
+      // A parameter name can be data itself (`?alice@example.com=1`); then it says nothing about its values.
+      const nr = core.key(rawName);
+      const name = nr === null ? rawName : nr.value;
+      if (nr !== null) recordHits(hits, nr, 'request', 'query', name);
+      const keyName = nr === null ? rawName : undefined;
       out[name] = values.map((v) => {
         if (v.length === 0) return v;
-        const r = forcedClass !== undefined ? core.forced(v, rawName, forcedClass) : core.scalar(v, rawName);
+        const forcedClass = keyName === undefined ? undefined : credentialClassForQuery(keyName, v);
+        const r = forcedClass !== undefined ? core.forced(v, keyName, forcedClass) : core.scalar(v, keyName);
         return r === null ? v : recordHits(hits, r, 'request', 'query', name);
       });
     }
@@ -177,8 +194,15 @@ export function createRedactor(opts: RedactorOptions): Redactor {
         // Product tokens and versions only; a bot's contact address or an injected key=value is all that can hide here.
         const r = value.includes('@') || value.includes('=') ? core.text(value) : null;
         out[name] = r === null ? value : recordHits(hits, r, direction, 'header', name);
+      } else if (URL_HEADERS.has(name)) {
+        out[name] = redactUrlHeader(core, hits, direction, name, value);
       } else {
-        const forcedClass = credentialClassForHeader(name);
+        const forcedClass = headerClass(name);
+        if (forcedClass !== undefined && name.endsWith('authorization')) {
+          // `X-Authorization: Bearer …` keeps its scheme word like Authorization does.
+          out[name] = redactAuthorization(value, direction, name, hits);
+          continue;
+        }
         const r = forcedClass !== undefined ? core.forced(value, name, forcedClass) : core.scalar(value, name);
         out[name] = r === null ? value : recordHits(hits, r, direction, 'header', name);
       }
@@ -238,6 +262,11 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     if (contentType.startsWith('application/x-www-form-urlencoded')) {
       return { body: { ...body, text: redactFormBody(core, hits, direction, text), encoding, truncated } };
     }
+    if (contentType.startsWith('multipart/')) {
+      const boundary = multipartBoundary(body.contentType ?? '') ?? multipartBoundary(headers['content-type'] ?? '');
+      const redacted = boundary === null ? null : redactMultipartBody(core, hits, direction, text, boundary);
+      if (redacted !== null) return { body: { ...body, text: redacted, encoding, truncated } };
+    }
     const r = core.text(text);
     return { body: { ...body, text: r === null ? text : recordHits(hits, r, direction, 'body', ''), encoding, truncated } };
   }
@@ -251,6 +280,11 @@ export function createRedactor(opts: RedactorOptions): Redactor {
       headers: redactHeaders(req.headers, 'request', hits),
       cookies: redactCookies(req.cookies, hits),
     };
+    if (req.clientAddress !== undefined && req.clientAddress.length > 0) {
+      // Exposure reads the raw address before this stage; what is kept is the same placeholder as in X-Forwarded-For.
+      request.clientAddress = placeholder('ip-address', req.clientAddress);
+      hits.add('ip-address', 'request', 'header', CLIENT_ADDRESS_HIT);
+    }
     if (body === undefined) delete request.body;
     else request.body = body;
     return json === undefined ? { request } : { request, json };
