@@ -89,6 +89,22 @@ export const ApiEvent = z.object({
 });
 export type ApiEvent = z.infer<typeof ApiEvent>;
 
+const HeadersInput = z.union([
+  z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  z.array(z.object({ name: z.string(), value: z.string() })),
+]);
+
+const BodyInput = z.union([
+  z.string(),
+  z.object({
+    contentType: z.string().optional(),
+    text: z.string().optional(),
+    encoding: z.enum(['utf8', 'base64']).optional(),
+    size: z.number().optional(),
+    truncated: z.boolean().optional(),
+  }),
+]);
+
 /**
  * What a source hands to `normalize`: the same fields, but lenient where real tools differ
  * (a full URL instead of scheme/host/path, header lists, string timestamps, string bodies).
@@ -107,25 +123,9 @@ export const ApiEventInput = z.object({
     query: z
       .union([z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string())]))])
       .optional(),
-    headers: z
-      .union([
-        z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-        z.array(z.object({ name: z.string(), value: z.string() })),
-      ])
-      .optional(),
+    headers: HeadersInput.optional(),
     cookies: z.union([z.record(z.string(), z.string()), z.array(z.object({ name: z.string(), value: z.string() }))]).optional(),
-    body: z
-      .union([
-        z.string(),
-        z.object({
-          contentType: z.string().optional(),
-          text: z.string().optional(),
-          encoding: z.enum(['utf8', 'base64']).optional(),
-          size: z.number().optional(),
-          truncated: z.boolean().optional(),
-        }),
-      ])
-      .optional(),
+    body: BodyInput.optional(),
     clientAddress: z.string().optional(),
     tlsVersion: z.string().optional(),
     httpVersion: z.string().optional(),
@@ -133,24 +133,8 @@ export const ApiEventInput = z.object({
   response: z
     .object({
       status: z.number(),
-      headers: z
-        .union([
-          z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-          z.array(z.object({ name: z.string(), value: z.string() })),
-        ])
-        .optional(),
-      body: z
-        .union([
-          z.string(),
-          z.object({
-            contentType: z.string().optional(),
-            text: z.string().optional(),
-            encoding: z.enum(['utf8', 'base64']).optional(),
-            size: z.number().optional(),
-            truncated: z.boolean().optional(),
-          }),
-        ])
-        .optional(),
+      headers: HeadersInput.optional(),
+      body: BodyInput.optional(),
     })
     .optional(),
   latencyMs: z.number().optional(),
