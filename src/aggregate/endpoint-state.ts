@@ -3,6 +3,7 @@ import type { ApiEvent } from '../contracts/api-event.js';
 import type { DataClassHit } from '../contracts/data-class.js';
 import type { CredentialFacts } from '../redact/credential-facts.js';
 import { fnv1a } from '../redact/credential-facts.js';
+import { isCredentialClass } from '../classify/registry.js';
 import { Hll, LatencyHistogram, addCapped, bump, mergeCounts } from './sketches.js';
 import { mergeParams, type ParamMap } from '../discover/params.js';
 
@@ -43,7 +44,6 @@ export interface EndpointState {
 }
 
 const MAX_SIGNAL_KEYS = 200;
-const CREDENTIAL_CLASSES = new Set(['password', 'api-key', 'secret', 'session-token', 'jwt']);
 const MAX_CLASS_KEYS = 100;
 const MAX_NAMES = 20;
 
@@ -120,7 +120,7 @@ export function observeHits(state: EndpointState, hits: readonly DataClassHit[],
   for (const h of hits) {
     // The request's own credentials (Authorization, API-key headers, session cookies) are what
     // authentication facts describe; as data classes they would mark every protected endpoint.
-    if (h.direction === 'request' && (h.location === 'header' || h.location === 'cookie') && CREDENTIAL_CLASSES.has(h.dataClass)) continue;
+    if (h.direction === 'request' && (h.location === 'header' || h.location === 'cookie') && isCredentialClass(h.dataClass)) continue;
     // Client addresses in forwarding headers describe the caller, not data the endpoint handles.
     if (h.direction === 'request' && h.location === 'header' && h.dataClass === 'ip-address') continue;
     let name = h.name;

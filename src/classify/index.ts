@@ -5,6 +5,6 @@ export { DEFAULT_MAX_TEXT_SCAN } from './find-in-text.js';
 export { keyMayHoldData, normalizeKey } from './key-names.js';
 export { BUILTIN_PATTERNS, JSON_START, TEXTUAL_CONTENT_TYPE } from './patterns.js';
 export { isJwt } from './validators.js';
-export { DATA_CLASSES, DATA_CLASS_INFOS, classRank, getDataClass } from './registry.js';
+export { DATA_CLASSES, DATA_CLASS_INFOS, classRank, getDataClass, isCredentialClass } from './registry.js';
 export type { BuiltinDataClassId, ClassifyContext, DataClassDefinition, DataClassMatch, KeyRule, TextSpan } from './types.js';
 export { classInfoResolver } from './class-info.js';

@@ -382,3 +382,10 @@ export const DATA_CLASS_INFOS: readonly DataClassInfo[] = DATA_CLASSES.map(({ id
   category,
   sensitivity,
 }));
+
+const CREDENTIAL_CLASS_IDS: ReadonlySet<string> = new Set(DATA_CLASSES.filter((c) => c.category === 'credentials').map((c) => c.id));
+
+/** Whether a data class is a credential (password, API key, secret, private key, session token, JWT). */
+export function isCredentialClass(id: string): boolean {
+  return CREDENTIAL_CLASS_IDS.has(id);
+}

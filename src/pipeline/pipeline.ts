@@ -222,9 +222,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   async function flush(): Promise<FlushReport> {
     const at = now().toISOString();
-    // Let the templater judge every position with all evidence so far, then fold the states of
-    // templates that collapsed since the last flush into their new template.
-    templater.settle();
+    // `templates()` settles every position with all evidence so far (once per flush); then the states
+    // of templates that collapsed since the last flush fold into their new template.
+    const templatesByKey = new Map(templater.templates().map((t) => [keyOf(t.host, t.method, t.template), t]));
     learnStructure();
     const removed: string[] = [];
     const renamed = new Map<string, string>();
@@ -252,7 +252,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     const rows: StoredEndpoint[] = [];
     const findings: Finding[] = [];
-    const templatesByKey = new Map(templater.templates().map((t) => [keyOf(t.host, t.method, t.template), t]));
     for (const key of dirty) {
       const state = states.get(key);
       if (!state) continue;

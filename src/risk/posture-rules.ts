@@ -1,7 +1,7 @@
 import type { Endpoint } from '../contracts/endpoint.js';
 import type { Severity } from '../contracts/finding.js';
 import type { DataCategory, Sensitivity } from '../contracts/data-class.js';
-import { isCredentialClass } from './signals.js';
+import { isCredentialClass } from '../classify/registry.js';
 
 export interface ClassInfo {
   title: string;
@@ -43,6 +43,19 @@ export interface PostureRule {
 
 function signalsWithPrefix(signals: Readonly<Record<string, number>>, prefix: string): string[] {
   return Object.keys(signals).filter((k) => k.startsWith(prefix) && signals[k]! > 0).sort();
+}
+
+/** One finding as soon as signal `key` has occurred. */
+function onSignal(key: string, summary: string, location: string): PostureRule['evaluate'] {
+  return ({ signals }) => (signals[key] ? [{ discriminator: key, summary, location, signals: [key] }] : []);
+}
+
+/** One finding over every signal `<prefix>:<detail>`, its summary naming the details. */
+function onSignalFamily(prefix: string, discriminator: string, location: string, summary: (details: string[]) => string): PostureRule['evaluate'] {
+  return ({ signals }) => {
+    const keys = signalsWithPrefix(signals, `${prefix}:`);
+    return keys.length ? [{ discriminator, summary: summary(keys.map((k) => k.slice(prefix.length + 1))), location, signals: keys }] : [];
+  };
 }
 
 const SEVERITY_FOR_SENSITIVITY: Record<Sensitivity, Severity> = { low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
@@ -125,12 +138,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
     tags: ['encryption', 'credentials'],
     rationale: 'Without TLS, anyone on the network path can read and replay the credential.',
     remediation: 'Serve the API over HTTPS only (redirect or refuse plain HTTP, send HSTS), then rotate the credentials that crossed in clear text.',
-    evaluate({ signals }) {
-      const keys = signalsWithPrefix(signals, 'credentials-over-http:');
-      return keys.length
-        ? [{ discriminator: 'credentials-over-http', summary: `credentials (${keys.map((k) => k.split(':')[1]).join(', ')}) sent without TLS`, location: 'request', signals: keys }]
-        : [];
-    },
+    evaluate: onSignalFamily('credentials-over-http', 'credentials-over-http', 'request', (kinds) => `credentials (${kinds.join(', ')}) sent without TLS`),
   },
   {
     id: 'posture-jwt-alg-none',
@@ -141,9 +149,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
     tags: ['authentication', 'jwt'],
     rationale: "An unsigned token (alg 'none') can be forged by anyone; when the API accepts it, authentication is void.",
     remediation: "Verify every JWT with an explicit allow-list of algorithms (never 'none') and a key bound to the issuer.",
-    evaluate({ signals }) {
-      return signals['jwt-alg-none'] ? [{ discriminator: 'jwt-alg-none', summary: "requests carry JWTs with alg 'none'", location: 'request header authorization', signals: ['jwt-alg-none'] }] : [];
-    },
+    evaluate: onSignal('jwt-alg-none', "requests carry JWTs with alg 'none'", 'request header authorization'),
   },
   {
     id: 'posture-jwt-without-expiry',
@@ -154,9 +160,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
     tags: ['authentication', 'jwt'],
     rationale: 'A token without `exp` stays valid forever: a leaked token cannot age out.',
     remediation: 'Issue tokens with a short `exp` (minutes to hours), refresh them, and reject tokens without `exp`.',
-    evaluate({ signals }) {
-      return signals['jwt-no-exp'] ? [{ discriminator: 'jwt-no-exp', summary: 'requests carry JWTs without an exp claim', location: 'request credential', signals: ['jwt-no-exp'] }] : [];
-    },
+    evaluate: onSignal('jwt-no-exp', 'requests carry JWTs without an exp claim', 'request credential'),
   },
   {
     id: 'posture-basic-auth',
@@ -167,9 +171,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
     tags: ['authentication'],
     rationale: 'Basic authentication sends a reusable password with every request; it has no expiry, scope or replay protection.',
     remediation: 'Replace Basic authentication with short-lived tokens (OAuth 2.0 client credentials, signed JWTs) or mutual TLS.',
-    evaluate({ signals }) {
-      return signals['basic-auth'] ? [{ discriminator: 'basic-auth', summary: 'requests authenticate with HTTP Basic', location: 'request header authorization', signals: ['basic-auth'] }] : [];
-    },
+    evaluate: onSignal('basic-auth', 'requests authenticate with HTTP Basic', 'request header authorization'),
   },
   {
     id: 'posture-verbose-errors',
@@ -180,12 +182,7 @@ export const POSTURE_RULES: readonly PostureRule[] = [
     tags: ['misconfiguration', 'information-disclosure'],
     rationale: 'Stack traces and database errors reveal frameworks, file paths, queries and versions that guide an attacker.',
     remediation: 'Return a generic error body with a correlation id; log the details server-side only.',
-    evaluate({ signals }) {
-      const keys = signalsWithPrefix(signals, 'stack-trace:');
-      return keys.length
-        ? [{ discriminator: 'stack-trace', summary: `responses contain ${keys.map((k) => k.split(':')[1]).join(', ')} stack traces or raw errors`, location: 'response body', signals: keys }]
-        : [];
-    },
+    evaluate: onSignalFamily('stack-trace', 'stack-trace', 'response body', (langs) => `responses contain ${langs.join(', ')} stack traces or raw errors`),
   },
   {
     id: 'posture-missing-security-headers',
@@ -214,11 +211,6 @@ export const POSTURE_RULES: readonly PostureRule[] = [
     tags: ['misconfiguration', 'cors'],
     rationale: 'A wildcard, reflected or `null` Access-Control-Allow-Origin together with Allow-Credentials lets any web page make authenticated calls and read the answers.',
     remediation: 'Allow credentials only for an explicit list of trusted origins; never reflect the Origin header or use `*`/`null` with credentials.',
-    evaluate({ signals }) {
-      const keys = signalsWithPrefix(signals, 'cors-credentials:');
-      return keys.length
-        ? [{ discriminator: 'cors-credentials', summary: `Access-Control-Allow-Credentials with ${keys.map((k) => k.split(':')[1]).join(', ')} origin`, location: 'response headers', signals: keys }]
-        : [];
-    },
+    evaluate: onSignalFamily('cors-credentials', 'cors-credentials', 'response headers', (kinds) => `Access-Control-Allow-Credentials with ${kinds.join(', ')} origin`),
   },
 ];

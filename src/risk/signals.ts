@@ -2,6 +2,7 @@ import type { ApiEvent } from '../contracts/api-event.js';
 import type { DataClassHit } from '../contracts/data-class.js';
 import type { CredentialFacts } from '../redact/credential-facts.js';
 import { signal, type EndpointState } from '../aggregate/endpoint-state.js';
+import { isCredentialClass } from '../classify/registry.js';
 
 /**
  * Per-event posture signals: counters on the endpoint state that posture rules later turn into findings.
@@ -95,8 +96,6 @@ export function findStackTrace(text: string): string | null {
   return null;
 }
 
-const CREDENTIAL_CLASSES = new Set(['password', 'api-key', 'secret', 'private-key', 'session-token', 'jwt']);
-export const isCredentialClass = (c: string) => CREDENTIAL_CLASSES.has(c);
 
 /** Signals every event carries (headers and credential facts only: cheap). */
 export function observeHeaderSignals(state: EndpointState, event: ApiEvent, facts: CredentialFacts): void {
