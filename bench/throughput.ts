@@ -12,10 +12,10 @@
  * The events come from the demo estate generator (seeded), written once under bench/out/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, 'out');
@@ -28,6 +28,7 @@ function arg(name: string, fallback: string): string {
 async function ensureEvents(n: number): Promise<string> {
   const file = path.join(outDir, `demo-events-${n}.ndjson`);
   if (existsSync(file) && statSync(file).size > 0) return file;
+  mkdirSync(outDir, { recursive: true });
   const { writeDemoNdjson } = await import('../src/demo/estate.js');
   process.stderr.write(`writing ${n.toLocaleString('en')} demo events to ${file} (once) ...\n`);
   await writeDemoNdjson(file + '.tmp', { events: n, seed: 2026 });
@@ -80,10 +81,13 @@ async function childFloor(file: string): Promise<RunResult> {
 }
 
 async function childPipeline(file: string): Promise<RunResult> {
-  const { loadConfig } = await import('../src/config/config.js');
-  const { createLogger } = await import('../src/util/logger.js');
-  const { openBulwark } = await import('../src/app/context.js');
-  const { readEventBatches } = await import('../src/sources/index.js');
+  // The compiled build, as `bulwark ingest` runs it (tsx's transform adds helpers on hot paths).
+  const dist = path.join(here, '..', 'dist');
+  const load = <T>(p: string) => import(pathToFileURL(path.join(dist, p)).href) as Promise<T>;
+  const { loadConfig } = await load<typeof import('../src/config/config.js')>('config/config.js');
+  const { createLogger } = await load<typeof import('../src/util/logger.js')>('util/logger.js');
+  const { openBulwark } = await load<typeof import('../src/app/context.js')>('app/context.js');
+  const { readEventBatches } = await load<typeof import('../src/sources/index.js')>('sources/index.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-bench-'));
   try {
     const config = loadConfig({ env: { BULWARK_DATA_DIR: dir } });
@@ -111,6 +115,8 @@ async function main(): Promise<void> {
     return;
   }
   const n = Number(arg('events', '1000000'));
+  process.stderr.write('building dist/ (the pipeline runs compiled, as the CLI does) ...\n');
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const memory = !process.argv.includes('--no-memory');
   const file = await ensureEvents(n);
   const mb = statSync(file).size / 1e6;

@@ -147,6 +147,157 @@ describe('free-text parameters are learned from traffic', () => {
   });
 });
 
+/** A deterministic Zipf-like (s = 1) stream over `vocab`: the value of rank r is drawn about 1/r as often as the first. */
+function zipf(vocab: string[], n: number, seed = 1): string[] {
+  let x = seed;
+  const rnd = () => {
+    x = (Math.imul(x, 1103515245) + 12345) & 0x7fffffff;
+    return x / 0x7fffffff;
+  };
+  const h = vocab.reduce((a, _, i) => a + 1 / (i + 1), 0);
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) {
+    let u = rnd() * h;
+    let i = 0;
+    while (i < vocab.length - 1 && (u -= 1 / (i + 1)) > 0) i++;
+    out.push(vocab[i]!);
+  }
+  return out;
+}
+
+/** File paths: a third of them in one of 60 directories (some nested), so they span one to three segments. */
+function filePaths(n: number): string[] {
+  const dirs = names(60, 'dir-').map((d, i) => (i % 5 === 0 ? `${d}/sub` : d));
+  return names(n, 'doc-').map((f, i) => (i % 3 === 0 ? `${dirs[(i * 7) % dirs.length]}/${f}.txt` : `${f}.txt`));
+}
+
+describe('values that span segments', () => {
+  it('folds file paths of any depth into one parameter, and resolves deep paths to it', () => {
+    const t = createPathTemplater();
+    const files = zipf(filePaths(3000), 240);
+    feed(
+      t,
+      interleave(
+        files.map((f, i) => [['GET', 'PUT', 'DELETE'][i % 3]!, `/repos/${names(90, 'o')[i % 90]}/${names(40, 'r')[i % 40]}/contents/${f}`]),
+        names(200, 'r').map((r, i) => ['GET', `/repos/${names(90, 'o')[(i * 11) % 90]}/${r}`]),
+      ),
+    );
+    expect(templateSet(t)).toEqual(new Set(['GET /repos/{}/{}', 'GET /repos/{}/{}/contents/{}', 'PUT /repos/{}/{}/contents/{}', 'DELETE /repos/{}/{}/contents/{}']));
+    const m = t.resolve(H, 'GET', '/repos/acme/web/contents/src/lib/deep/util.ts');
+    expect(m.template.replace(/\{[^}]*\}/g, '{}')).toBe('/repos/{}/{}/contents/{}');
+    const d = t.templates(H).find((x) => x.template.endsWith('/contents/{content}'))!;
+    expect(d.evidence.join(' ')).toMatch(/values span up to \d segments/);
+  });
+
+  it('keeps the static sub-paths that follow a multi-segment value (`feature/login/protect`)', () => {
+    const t = createPathTemplater();
+    // Half the branch names have a prefix (`feature/…`), from a few popular prefixes and many rare ones.
+    const prefixes = names(40, 'team-');
+    const branches = zipf(names(2000, 'b').map((b, i) => (i % 2 === 0 ? `${prefixes[(i * 13) % prefixes.length]}/${b}` : b)), 400);
+    feed(
+      t,
+      branches.map((b, i) => {
+        const k = i % 4;
+        return k === 0 ? ['GET', `/branches/${b}`] : k === 1 ? ['DELETE', `/branches/${b}`] : k === 2 ? ['PUT', `/branches/${b}/protect`] : ['PUT', `/branches/${b}/unprotect`];
+      }),
+    );
+    expect(templateSet(t)).toEqual(new Set(['GET /branches/{}', 'DELETE /branches/{}', 'PUT /branches/{}/protect', 'PUT /branches/{}/unprotect']));
+    expect(t.resolve(H, 'PUT', '/branches/release/v2/protect').template).toBe('/branches/{branch}/protect');
+  });
+
+  it('does not fold a second parameter whose follow-ups differ (`/boards/{id}/{field}`)', () => {
+    const t = createPathTemplater();
+    const boards = names(300, 'board-');
+    const fields = names(300, 'f-');
+    feed(
+      t,
+      interleave(
+        boards.map((b) => ['GET', `/boards/${b}`]),
+        boards.map((b) => ['PUT', `/boards/${b}`]),
+        boards.map((b) => ['GET', `/boards/${b}/actions`]),
+        boards.map((b) => ['GET', `/boards/${b}/cards`]),
+        boards.map((b, i) => ['GET', `/boards/${b}/${fields[(i * 7) % fields.length]}`]),
+      ),
+    );
+    expect(templateSet(t)).toEqual(new Set(['GET /boards/{}', 'PUT /boards/{}', 'GET /boards/{}/actions', 'GET /boards/{}/cards', 'GET /boards/{}/{}']));
+  });
+
+  it('reads `{+path}` and `{path*}` in a spec as multi-segment parameters', () => {
+    const t = createPathTemplater();
+    t.addKnownTemplates(H, [{ method: 'GET', path: '/files/{+path}' }, { method: 'GET', path: '/files/{path}/meta' }]);
+    expect(t.observe(H, 'GET', '/files/a/b/c.txt')).toMatchObject({ template: '/files/{path}', origin: 'spec' });
+  });
+
+  it('does not merge statics followed by a file-path parameter because they share popular file names', () => {
+    const t = createPathTemplater();
+    const actions = ['copy', 'move', 'lock', 'unlock', 'metadata', 'begin_upload', 'share', 'restore'];
+    const files = zipf(filePaths(3000), 8 * 30 * 4, 3);
+    const reqs: Array<Array<[string, string]>> = actions.map((a, j) => files.slice(j * 120, j * 120 + 120).map((f) => ['POST', `/${a}/${f}`]));
+    // A wide top level, so that memory pressure makes the templater look for shared structure early.
+    reqs.push(names(70, 'res').flatMap((r) => repeat(8, 'GET', () => `/${r}`)));
+    feed(t, interleave(...reqs));
+    const s = templateSet(t);
+    for (const a of actions) expect(s).toContain(`POST /${a}/{}`);
+    expect([...s].filter((x) => x.startsWith('POST /{}'))).toEqual([]);
+  });
+
+  it('round-trips multi-segment parameters through state', () => {
+    const t = createPathTemplater();
+    feed(t, zipf(filePaths(2000), 150).map((f) => ['GET', `/raw/${f}`]));
+    const before = t.templates(H);
+    const u = createPathTemplater();
+    u.importState(JSON.parse(JSON.stringify(t.exportState())));
+    expect(u.templates(H)).toEqual(before);
+    expect(u.resolve(H, 'GET', '/raw/x/y/z.txt').template).toBe(t.resolve(H, 'GET', '/raw/x/y/z.txt').template);
+  });
+});
+
+describe('popular values', () => {
+  it('merges the most requested value of a leaf parameter instead of keeping it static', () => {
+    const t = createPathTemplater();
+    const stickers = zipf(names(3000, 's-'), 240, 5);
+    feed(
+      t,
+      interleave(
+        stickers.map((s, i) => [['GET', 'PUT', 'DELETE'][i % 3]!, `/cards/${1000 + i}/stickers/${s}`]),
+        repeat(60, 'GET', (i) => `/cards/${5000 + i}/stickers`),
+      ),
+    );
+    expect(templateSet(t)).toEqual(new Set(['GET /cards/{}/stickers', 'GET /cards/{}/stickers/{}', 'PUT /cards/{}/stickers/{}', 'DELETE /cards/{}/stickers/{}']));
+  });
+
+  it('keeps a static leaf with the parameter\'s methods when it stands far above every value', () => {
+    const t = createPathTemplater();
+    const fields = zipf(names(3000, 'f-'), 60, 9);
+    feed(
+      t,
+      interleave(
+        fields.map((f, i) => ['GET', `/actions/${100 + i}/${f}`]),
+        repeat(60, 'GET', (i) => `/actions/${900 + i}/display`),
+      ),
+    );
+    expect(templateSet(t)).toEqual(new Set(['GET /actions/{}/{}', 'GET /actions/{}/display']));
+  });
+
+  it('merges namespaces that share resources, but not their popular resource names', () => {
+    const t = createPathTemplater();
+    const resources = ['pods', 'services', 'configmaps', 'secrets', 'events', 'endpoints'];
+    const ns = zipf(names(2000, 'ns-'), 1200, 7);
+    const objs = zipf(names(2000, 'obj-'), 1200, 8);
+    feed(
+      t,
+      ns.map((n, i) => {
+        const r = resources[Math.floor(i / 4) % resources.length]!;
+        const kind = i % 4;
+        return kind >= 2 ? ['GET', `/api/v1/namespaces/${n}/${r}`] : [kind ? 'GET' : 'DELETE', `/api/v1/namespaces/${n}/${r}/${objs[i]}`];
+      }),
+    );
+    const expected = new Set<string>();
+    for (const r of resources) for (const x of [`GET /api/v1/namespaces/{}/${r}`, `GET /api/v1/namespaces/{}/${r}/{}`, `DELETE /api/v1/namespaces/{}/${r}/{}`]) expected.add(x);
+    expect(templateSet(t)).toEqual(expected);
+  });
+});
+
 describe('resolve', () => {
   it('maps a template returned before a collapse to the current one', () => {
     const t = createPathTemplater();
@@ -194,6 +345,18 @@ describe('state', () => {
     u.importState(json);
     expect(u.templates(H)).toEqual(before);
     expect(u.observe(H, 'GET', '/teams/new-team/members/9').template).toBe(t.observe(H, 'GET', '/teams/new-team/members/9').template);
+  });
+
+  it('accepts state saved before multi-segment parameters existed', () => {
+    const t = createPathTemplater();
+    feed(t, zipf(filePaths(2000), 150).map((f) => ['GET', `/raw/${f}`]));
+    // The older shape: no `mu`, `d` or `tp` on any node, and no chain of parameters folded yet.
+    const old = JSON.parse(JSON.stringify(t.exportState()), (k, v) => (k === 'mu' || k === 'd' || k === 'tp' ? undefined : v));
+    const u = createPathTemplater();
+    u.importState(old);
+    u.templates(H);
+    expect(u.resolve(H, 'GET', '/raw/doc-new-file.txt').template).toBe('/raw/{raw}');
+    expect(u.resolve(H, 'GET', '/raw/a/b/c.txt').template).toBe('/raw/{raw}');
   });
 
   it('rejects state it does not understand', () => {

@@ -22,8 +22,9 @@ import { kindParamName, tokenKind, type TokenKind } from './token-types.js';
  * `/v1/charges`...) and a parameter. So collapses happen online only under memory pressure; `templates()`
  * (and `settle()`) apply the full rule with all evidence seen so far.
  *
- * Known gap: values that span segments (git refs with `/`, file paths under `/contents/{path}`) become one
- * parameter per segment, so `/contents/{path}/{name}` appears beside `/contents/{path}`.
+ * Values that span segments (git refs with `/`, file paths under `/contents/{path}`) first leave a chain of
+ * parameters; `settle` folds a chain whose links end alike (same methods and static sub-paths) into one
+ * multi-segment parameter, which `resolve` lets take any number of segments (`foldContinuations`).
  *
  * @example
  * const t = createPathTemplater();
@@ -54,6 +55,8 @@ export interface TemplaterOptions {
   frequencyRatio: number;
   /** Requests after which a typed segment that never changed (`/api/2/`) is read as a constant. */
   constantHits: number;
+  /** Requests, as a multiple of the most requested value merged into the parameter, above which `frequencyRatio` applies. */
+  headRatio: number;
 }
 
 export const DEFAULT_TEMPLATER_OPTIONS: Readonly<TemplaterOptions> = Object.freeze({
@@ -68,6 +71,7 @@ export const DEFAULT_TEMPLATER_OPTIONS: Readonly<TemplaterOptions> = Object.free
   staticG: 20,
   frequencyRatio: 8,
   constantHits: 20,
+  headRatio: 6,
 });
 
 export type TemplateOrigin = 'traffic' | 'spec';
@@ -134,6 +138,15 @@ interface Node {
   /** The only typed value seen so far (`2` in `/api/2/...`), until a second one shows up. */
   sole: string | undefined;
   varied: boolean;
+  /**
+   * A parameter whose values may span segments (`/contents/{path}` for `src/a.ts`): resolve reads further
+   * segments as part of the value until one is a judged literal child. Set by `foldContinuations`.
+   */
+  multi: boolean;
+  /** Segments folded into a multi-segment parameter so far (for evidence). */
+  depth: number;
+  /** Requests of the most requested single value merged into this parameter: the head of its value distribution. */
+  top: number;
 }
 
 interface HostState {
@@ -162,6 +175,9 @@ function newNode(born: number): Node {
     specMethods: undefined,
     sole: undefined,
     varied: false,
+    multi: false,
+    depth: 0,
+    top: 0,
   };
 }
 
@@ -267,10 +283,12 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   function mergeInto(h: HostState, src: Node, dst: Node, srcIsValue: boolean): void {
     dst.hits += src.hits;
     if (srcIsValue) {
+      dst.top = Math.max(dst.top, src.hits);
       dst.values += 1;
       dst.kinds ??= {};
       dst.kinds.text = (dst.kinds.text ?? 0) + src.hits;
     } else {
+      dst.top = Math.max(dst.top, src.top);
       dst.values += src.values;
       if (src.kinds) {
         dst.kinds ??= {};
@@ -286,6 +304,8 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
       for (const m of src.specMethods) dst.specMethods.add(m);
     }
     if (src.text) dst.text = true;
+    if (src.multi) dst.multi = true;
+    dst.depth = Math.max(dst.depth, src.depth);
     if (src.varied || dst.varied || (src.sole !== undefined && dst.sole !== undefined && src.sole !== dst.sole)) dst.varied = true;
     else dst.sole ??= src.sole;
     if (srcIsValue || src.kinds?.text) dst.varied = true;
@@ -366,9 +386,11 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
 
   /**
    * The structural signal: `pods`, `services` under many namespace values, `issues` two levels down
-   * under many owners. Returns the pending children that share a literal descendant (one or two levels
-   * down) with at least two siblings, when they are most of the children that have descendants at all;
-   * a static fan-out's children (`customers`, `charges`) have mostly distinct descendants.
+   * under many owners. Returns the pending children that send most of their traffic into a literal
+   * descendant (one or two levels down) shared with at least two siblings, when they are most of the
+   * children that have descendants at all. A static fan-out's children (`customers`, `charges`) have mostly
+   * distinct descendants; statics followed by a parameter (`/files/{path}`, `/folders/{path}`) share only
+   * the parameter's popular values, which take a small part of their traffic.
    */
   function siblingsShareStructure(node: Node): Array<[string, Node]> | undefined {
     if (!node.lit) return undefined;
@@ -393,10 +415,30 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
       for (const k of list) freq.set(k, (freq.get(k) ?? 0) + 1);
     }
     if (keysOf.size < opts.minDistinct) return undefined;
+    const shared = (k: string) => (freq.get(k) ?? 0) >= 3;
     const out: Array<[string, Node]> = [];
     for (const [k, c] of node.lit) {
-      const keys = keysOf.get(c);
-      if (keys && keys.some((x) => (freq.get(x) ?? 0) >= 3)) out.push([k, c]);
+      if (!keysOf.has(c) || !c.lit) continue;
+      // Traffic into shared descendants, out of all the traffic that goes on below `c` (popular children come
+      // first, so the first few children alone would overstate it).
+      let into = 0;
+      let all = c.hits;
+      if (c.methods) for (const n of c.methods.values()) all -= n;
+      let i = 0;
+      for (const [k1, g] of c.lit) {
+        if (i++ >= 64) break;
+        if (shared(k1)) {
+          into += g.hits;
+          continue;
+        }
+        if (!g.lit) continue;
+        let j = 0;
+        for (const [k2, g2] of g.lit) {
+          if (j++ >= 16) break;
+          if (shared('*/' + k2)) into += g2.hits;
+        }
+      }
+      if (into > 0 && 2 * into >= all) out.push([k, c]);
     }
     return out.length >= opts.minDistinct && out.length >= 0.5 * keysOf.size ? out : undefined;
   }
@@ -409,7 +451,8 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   }
 
   function refCount(p: Node, key: string): number | undefined {
-    if (key === '{}') return p.param?.hits ?? 0;
+    // Before `p`'s own position is settled, its literals seen once are its values.
+    if (key === '{}') return (p.param?.hits ?? 0) + (p.param?.text ? 0 : p.single);
     if (key.charCodeAt(0) === 36) return p.methods?.get(key.slice(1)) ?? 0;
     const lit = p.lit?.get(key);
     if (lit) return lit.hits;
@@ -431,7 +474,10 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
       let key = k;
       if (refCount(p, k) === undefined) {
         const minor = cnt < opts.minStaticHits || cnt * 4 < c.hits;
-        if (p.param?.text && minor) key = '{}';
+        // A popular next segment that ends as `p` does (`hotfix/login` beside `{branch}`, then GET, DELETE
+        // and `/release` like `{branch}`) is the rest of a value spanning two segments.
+        const next = minor || k === '{}' || k.charCodeAt(0) === 36 ? undefined : c.lit?.get(k);
+        if (minor || (next && sameFollowUps(p, next))) key = '{}';
         else if (cnt <= 2) continue;
       }
       keys.set(key, (keys.get(key) ?? 0) + cnt);
@@ -458,6 +504,11 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
    * Far more requests than a value of `p` gets, and not mirroring `p`'s sub-paths: a static sibling with the
    * same shape as the parameter (`GET /boards/{id}/actions` beside `GET /boards/{id}/{field}`). A popular
    * value (`octocat`) is as frequent but repeats the parameter's sub-paths, so it stays a value.
+   *
+   * "Far more" is measured against the mean and against the head of the value distribution (the most
+   * requested value merged so far): popularity is heavy-tailed, so the most requested of 60 values gets
+   * about ten times the mean, and only about twice the next one. A leaf value at the head
+   * (`/stickers/{sticker}`'s favourite) is then merged, not kept as a static leaf.
    */
   function frequencyStatic(c: Node, p: Node): boolean {
     let values = p.values;
@@ -466,6 +517,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     if (c.hits < 2 * opts.minStaticHits || values === 0) return false;
     const mean = p.hits / values;
     if (c.hits < opts.frequencyRatio * mean) return false;
+    if (c.hits < opts.headRatio * p.top) return false;
     return gStatistic(c, p).mirrored < 0.5;
   }
 
@@ -578,6 +630,8 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     let spec = true;
     let prevLiteral: string | undefined;
     for (const seg of segs) {
+      // Inside a multi-segment value, a segment is part of the value unless it is a judged literal child.
+      if (node?.multi && (node.lit?.get(seg)?.state ?? PENDING) === PENDING) continue;
       const before = out.length;
       let next: Node | undefined;
       let asParam = false;
@@ -709,7 +763,141 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
       recount(node);
     }
     if (node.lit) for (const [k, c] of node.lit) settleNode(h, c, k);
-    if (node.param) settleNode(h, node.param, undefined);
+    if (node.param) {
+      settleNode(h, node.param, undefined);
+      foldContinuations(h, node.param);
+      foldPrefixes(h, node, key);
+    }
+  }
+
+  /**
+   * A popular first segment of multi-segment values (`src` in `src/a.ts`, beside `/contents/{path}`) is
+   * requested too often to be merged as a rare value, and what follows it is a parameter, not the
+   * parameter's own sub-paths. Beside a parameter whose values span segments, it is a value all the same
+   * when nothing but a value follows it, and that value ends as the parameter does (same methods and
+   * static sub-paths).
+   */
+  /**
+   * `c` and everything below it read as the start of `p`'s values (`shared/team/` before a file name): it
+   * goes on into a value, and wherever a path below it ends, it ends as `p` does.
+   */
+  function valuePrefix(p: Node, c: Node, depth: number, budget = { n: 256 }): boolean {
+    // Bounded work: a sub-tree too wide or deep to check is not read as a value.
+    if (depth > 4 || --budget.n < 0 || c.state === SPEC || c.spec) return false;
+    const q = c.param;
+    if (depth === 0 && !q && !c.lit?.size) return false;
+    if (q && (!q.text || q.spec || !sameFollowUps(p, q))) return false;
+    if (c.methods?.size && !sameFollowUps(p, c)) return false;
+    if (c.lit) for (const g of c.lit.values()) if (!valuePrefix(p, g, depth + 1, budget)) return false;
+    return true;
+  }
+
+  function foldPrefixes(h: HostState, node: Node, key: string | undefined): void {
+    const p = node.param;
+    // Only beside a parameter already shown to span segments: `/users/search/{query}` beside a leaf
+    // `/users/{user}` is a static with a parameter of its own.
+    if (!p?.multi || p.spec || !node.lit) return;
+    let folded = false;
+    for (const [k, c] of [...node.lit]) {
+      if (c.state === SPEC || !valuePrefix(p, c, 0)) continue;
+      mergeLiteral(h, node, k, c, key);
+      folded = true;
+    }
+    if (folded) {
+      recount(node);
+      foldContinuations(h, p);
+    }
+  }
+
+  /**
+   * A value that spans segments (`src/a.ts`, `feature/login`) leaves a chain of free-text parameters whose
+   * follow-ups (methods that end there, static sub-paths) are those of the first: `/contents/{}` and
+   * `/contents/{}/{}` both end in GET, PUT and DELETE; `/branches/{}/protect` and `/branches/{}/{}/protect`.
+   * A genuine second parameter has follow-ups of its own (`/boards/{id}` has `actions`, `cards`...,
+   * `/boards/{id}/{field}` only GET), which the same G-test that keeps statics beside a parameter tells.
+   * Such a chain is folded into one multi-segment parameter; a pending literal under it is a further value
+   * segment unless what follows it differs.
+   */
+  function foldContinuations(h: HostState, p: Node): void {
+    if (!p.text || (p.spec && !p.multi)) return;
+    // Absorbing a literal can bring a parameter back (its own next segment): repeat until none is left.
+    for (let round = 0; round < opts.maxSegments; round++) {
+      let changed = false;
+      while (p.param && (p.multi || continues(p, p.param))) {
+        // Once a parameter spans segments, resolve reads any parameter after it as more of the value.
+        const q = p.param;
+        p.param = undefined;
+        absorb(h, q, p, false, Math.max(p.depth, 1) + Math.max(q.depth, 1));
+        changed = true;
+      }
+      if (!p.multi || !p.lit) return;
+      // Literals judged against the parameter before the fold are judged again against the folded evidence.
+      for (const [k, c] of [...p.lit]) {
+        if (c.state === SPEC || (!valuePrefix(p, c, 0) && judge(c, p))) continue;
+        p.lit.delete(k);
+        absorb(h, c, p, true, Math.max(p.depth, 1 + Math.max(c.depth, 1)));
+        changed = true;
+      }
+      recount(p);
+      if (!changed || !p.param) return;
+    }
+  }
+
+  /** Folds `src`, a further segment of `p`'s values, into `p`: its follow-ups become `p`'s own. */
+  function absorb(h: HostState, src: Node, p: Node, srcIsValue: boolean, depth: number): void {
+    const hits = p.hits;
+    mergeInto(h, src, p, srcIsValue);
+    h.nodes--;
+    // Its requests went through `p` already.
+    p.hits = hits;
+    p.multi = true;
+    p.depth = Math.min(depth, opts.maxSegments);
+  }
+
+  /**
+   * Whether `q` (the parameter after `p`) is a further segment of `p`'s values: its follow-ups, apart from
+   * yet another value segment, are distributed as `p`'s are (a two-sample G-test, the same bar as `judge`).
+   */
+  function continues(p: Node, q: Node): boolean {
+    return q.text && !q.spec && sameFollowUps(p, q);
+  }
+
+  /** What ends at or follows `q` (apart from a further value segment) is distributed as for `p`. */
+  function sameFollowUps(p: Node, q: Node): boolean {
+    if (q.hits < opts.minStaticHits) return false;
+    const a: Array<[string, number]> = [];
+    const b: Array<[string, number]> = [];
+    profile(p, a);
+    profile(q, b);
+    const table = new Map<string, [number, number]>();
+    let na = 0;
+    let nb = 0;
+    for (const [k, n] of a) {
+      if (k === '{}') continue;
+      table.set(k, [n, 0]);
+      na += n;
+    }
+    for (const [k, n] of b) {
+      if (k === '{}') continue;
+      const row = table.get(k);
+      // A rare next segment that `p` never had is a deeper value segment.
+      if (!row && n < opts.minStaticHits) continue;
+      if (row) row[1] += n;
+      else table.set(k, [0, n]);
+      nb += n;
+    }
+    if (nb < opts.minStaticHits || na === 0) return false;
+    const total = na + nb;
+    let g = 0;
+    for (const [x, y] of table.values()) {
+      const col = x + y;
+      if (x > 0) g += x * Math.log((x * total) / (na * col));
+      if (y > 0) g += y * Math.log((y * total) / (nb * col));
+    }
+    g *= 2;
+    const df = table.size - 1;
+    const bar = opts.staticG + df + 4 * Math.sqrt(2 * df);
+    return g < bar;
   }
 
   function settle(hostName?: string): void {
@@ -733,6 +921,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
         const parts: string[] = [];
         if (kinds.length) parts.push(`${kinds.join(', ')} values`);
         if (node.values > 0) parts.push(`${node.values} distinct free-text values, most seen once`);
+        if (node.multi) parts.push(`values span up to ${Math.max(node.depth, 2)} segments, and what follows a value does not depend on its length`);
         ev.push(`${key}: ${parts.join('; ') || 'parameter'}`);
       } else if (node.state === STATIC && parent.param) {
         ev.push(`${key}: static beside a parameter, ${node.hits} requests, what follows it differs (G=${Math.round(node.g)})`);
@@ -804,7 +993,15 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
           const p = ensureParam(h, node, parentKey, 'text');
           p.spec = true;
           p.text = true;
-          if (isTemplateSegment(seg)) p.name = seg.slice(1, -1).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64) || p.name;
+          if (isTemplateSegment(seg)) {
+            // `{+path}` and `{path*}` (RFC 6570 reserved and exploded expansion) take values with `/`.
+            let inner = seg.slice(1, -1);
+            if (inner.startsWith('+') || inner.endsWith('*')) {
+              p.multi = true;
+              inner = inner.replace(/^\+/, '').replace(/\*$/, '');
+            }
+            p.name = inner.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64) || p.name;
+          }
           node = p;
         } else {
           node.lit ??= new Map();
@@ -848,6 +1045,11 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     sm?: string[];
     so?: string;
     va?: 1;
+    /** Multi-segment parameter, and the most segments folded into it (absent in older state). */
+    mu?: 1;
+    d?: number;
+    /** Requests of the most requested value merged in (absent in older state: the head test then waits for new merges). */
+    tp?: number;
   }
 
   function toJson(node: Node): NodeJson {
@@ -866,6 +1068,9 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     if (node.specMethods) j.sm = [...node.specMethods];
     if (node.sole !== undefined) j.so = node.sole;
     if (node.varied) j.va = 1;
+    if (node.multi) j.mu = 1;
+    if (node.depth) j.d = node.depth;
+    if (node.top) j.tp = node.top;
     return j;
   }
 
@@ -900,6 +1105,9 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     node.spec = o.sp === 1;
     if (typeof o.so === 'string') node.sole = o.so.slice(0, 512);
     node.varied = o.va === 1;
+    node.multi = o.mu === 1;
+    node.depth = Math.min(num(o.d), opts.maxSegments);
+    node.top = num(o.tp);
     if (Array.isArray(o.sm)) node.specMethods = new Set(o.sm.filter((x): x is string => typeof x === 'string').map(normMethod));
     return node;
   }
