@@ -41,7 +41,13 @@ export interface EndpointState {
   signals: Record<string, number>;
   /** Signal counts already reported in findings, so that each flush reports only what is new. */
   reported: Record<string, number>;
+  /** Hour index (ms / 3,600,000) -> [calls, 2xx, 3xx, 4xx, 5xx]; the newest `MAX_TIMELINE_HOURS` hours. */
+  timeline: Record<string, number[]>;
 }
+
+/** Two weeks of hourly buckets per endpoint: enough for "traffic over time" without growing with traffic. */
+export const MAX_TIMELINE_HOURS = 24 * 14;
+const HOUR_MS = 3_600_000;
 
 const MAX_SIGNAL_KEYS = 200;
 const MAX_CLASS_KEYS = 100;
@@ -75,7 +81,31 @@ export function newState(host: string, method: string, template: string, ts: num
     dataClasses: {},
     signals: {},
     reported: {},
+    timeline: {},
   };
+}
+
+function bucketOf(state: EndpointState, hour: number): number[] {
+  let b = state.timeline[hour];
+  if (!b) {
+    b = state.timeline[hour] = [0, 0, 0, 0, 0];
+    pruneTimeline(state.timeline);
+  }
+  return b;
+}
+
+/** Drops the oldest hours beyond the cap (integer-like keys iterate in ascending order). */
+function pruneTimeline(timeline: Record<string, number[]>): void {
+  const keys = Object.keys(timeline);
+  for (let i = 0; i < keys.length - MAX_TIMELINE_HOURS; i++) delete timeline[keys[i]!];
+}
+
+/** The timeline as points, oldest first. */
+export function timelinePoints(state: EndpointState): { t: string; calls: number; s2xx: number; s3xx: number; s4xx: number; s5xx: number }[] {
+  return Object.keys(state.timeline).map((k) => {
+    const b = state.timeline[k]!;
+    return { t: new Date(Number(k) * HOUR_MS).toISOString(), calls: b[0]!, s2xx: b[1]!, s3xx: b[2]!, s4xx: b[3]!, s5xx: b[4]! };
+  });
 }
 
 export function signal(state: EndpointState, key: string, n = 1): void {
@@ -96,6 +126,11 @@ export function observeEvent(
   if (ts > state.lastSeen) state.lastSeen = ts;
   const status = event.response?.status;
   if (status !== undefined) bump(state.status, String(status));
+  if (Number.isFinite(ts)) {
+    const b = bucketOf(state, Math.floor(ts / HOUR_MS));
+    b[0]!++;
+    if (status !== undefined && status >= 200 && status < 600) b[Math.floor(status / 100) - 1]!++;
+  }
   if (event.latencyMs !== undefined) state.latency.add(event.latencyMs);
   const consumer = facts.principal ?? (client.address ? fnv1a(client.address) : null);
   if (consumer !== null) state.consumers.add(consumer);
@@ -172,6 +207,11 @@ export function mergeState(into: EndpointState, from: EndpointState): void {
   for (const k in from.dataClasses) {
     const names = (into.dataClasses[k] ??= []);
     for (const n of from.dataClasses[k]!) addCapped(names, n, MAX_NAMES);
+  }
+  for (const k in from.timeline) {
+    const src = from.timeline[k]!;
+    const dst = bucketOf(into, Number(k));
+    for (let i = 0; i < dst.length; i++) dst[i]! += src[i] ?? 0;
   }
   // `reported` is not merged: the merged-in endpoint's findings are deleted with it, so its
   // occurrences must be reported again under the endpoint they now belong to.

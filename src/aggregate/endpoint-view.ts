@@ -4,7 +4,7 @@ import type { HttpMethod } from '../contracts/api-event.js';
 import type { RiskConfig } from '../config/config.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
 import { scoreRisk } from '../risk/score.js';
-import { endpointId, type EndpointState } from './endpoint-state.js';
+import { endpointId, timelinePoints, type EndpointState } from './endpoint-state.js';
 
 export interface TemplateInfo {
   confidence: number;
@@ -94,6 +94,7 @@ export function toEndpoint(
     id: endpointId(state.host, state.method, state.template),
     host: state.host,
     api: apiOf(state.host, state.template),
+    applicationId: null,
     method: state.method as HttpMethod,
     pathTemplate: state.template,
     template: { confidence: template.confidence, evidence: template.evidence, origin: template.origin },
@@ -116,5 +117,6 @@ export function toEndpoint(
     dataClasses,
     documented,
     risk: riskResult,
+    traffic: timelinePoints(state),
   };
 }

@@ -11,6 +11,9 @@ import { createPipeline } from '../pipeline/pipeline.js';
 import { classInfoResolver } from '../classify/class-info.js';
 import { loadOrCreateSecret } from './secret.js';
 import { loadSpecTemplates } from '../discover/spec-templates.js';
+import { createHmac } from 'node:crypto';
+import { createIdentityService, identityOptionsFromConfig, type IdentityOptions, type IdentityService } from '../identity/identity-service.js';
+import type { ClassInfo } from '../risk/posture-rules.js';
 
 /** Everything a command or the server needs, wired once from the config. */
 export interface Bulwark {
@@ -18,11 +21,19 @@ export interface Bulwark {
   store: Store;
   pipeline: Pipeline;
   redactor: Redactor;
+  identity: IdentityService;
+  /** Title, category and sensitivity of a data class id (built-in or custom). */
+  classInfo: (id: string) => ClassInfo;
   logger: Logger;
   close(): Promise<void>;
 }
 
-export async function openBulwark(config: Readonly<Config>, logger: Logger, env: Record<string, string | undefined> = {}): Promise<Bulwark> {
+export interface OpenOptions {
+  /** Identity service overrides (tests lower the scrypt cost). */
+  identity?: Partial<IdentityOptions>;
+}
+
+export async function openBulwark(config: Readonly<Config>, logger: Logger, env: Record<string, string | undefined> = {}, opts: OpenOptions = {}): Promise<Bulwark> {
   const secret = loadOrCreateSecret(config.dataDir, env);
   const store = createSqliteStore({ path: config.store.path! });
   await store.init();
@@ -41,11 +52,19 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
     logger,
   });
   await pipeline.open();
+  const identity = createIdentityService({
+    store,
+    options: { ...identityOptionsFromConfig(config.identity), ...opts.identity },
+    // A key of its own, derived from the installation secret: CSRF tokens survive restarts.
+    csrfKey: createHmac('sha256', secret).update('bulwark csrf key').digest(),
+  });
   return {
     config,
     store,
     pipeline,
     redactor,
+    identity,
+    classInfo: classInfoResolver(config.dataClasses),
     logger,
     async close() {
       await store.close();

@@ -7,7 +7,8 @@ import { openBulwark, type Bulwark } from '../app/context.js';
 import { DomainError, invalidInput, notFound } from '../errors/domain-errors.js';
 import { readEventBatches, type SourceFormat } from '../sources/index.js';
 import type { IngestReport } from '../pipeline/pipeline.js';
-import { ensureAdminToken, startServer } from '../server/serve.js';
+import { ensureAdminToken, ensureAdminUser, startServer } from '../server/serve.js';
+import { seedDemoIdentity } from '../demo/identity.js';
 import { issueToken } from '../server/tokens.js';
 import { formatEndpoint, formatFindings, formatInventory, formatReport, formatSummary } from './format.js';
 import { writeDemoNdjson } from '../demo/estate.js';
@@ -176,8 +177,11 @@ export function buildCli(): Command {
       }
       // Only once the server listens: a failed start must not use up the one showing of the token.
       const token = await ensureAdminToken(bw);
-      out(`Bulwark is listening on ${server.url}`);
-      if (token) out(`First start: an admin token was created. It is shown only this once:\n  ${token}`);
+      const admin = await ensureAdminUser(bw);
+      const lines = [`Bulwark is listening on ${server.url}`];
+      if (admin) lines.push(`First start: console admin ${admin.email}, password (shown only this once): ${admin.password}`);
+      if (token) lines.push(`First start: an admin token was created. It is shown only this once:\n  ${token}`);
+      out(lines.join('\n'));
       await waitForSignal();
       await server.close();
       await bw.close();
@@ -212,9 +216,15 @@ export function buildCli(): Command {
         return;
       }
       const { token } = await issueToken(bw.store, `demo ${new Date().toISOString()}`, ['admin']);
+      const accounts = await seedDemoIdentity(bw).catch((err: Error) => {
+        out(`Demo console accounts not created: ${err.message}`);
+        return [];
+      });
       const server = await startServer(bw, { port });
       out(`\nBulwark is serving the demo estate on ${server.url}`);
-      out(`Admin token (shown once): ${token}`);
+      out(`Open ${server.url}/ and sign in with one of these accounts (passwords shown once, new ones on every demo run):`);
+      for (const a of accounts) out(`  ${a.role.padEnd(22)} ${a.email.padEnd(34)} ${a.password}${a.owns.length ? `  (owns ${a.owns.join(', ')})` : ''}`);
+      out(`Admin API token (shown once): ${token}`);
       out(`Try: curl -H "Authorization: Bearer ${token}" ${server.url}/api/v1/inventory/summary`);
       out('Press Ctrl-C to stop.');
       await waitForSignal();

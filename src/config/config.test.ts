@@ -59,6 +59,38 @@ describe('loadConfig', () => {
     }
   });
 
+  it('identity defaults are the issue\'s: 30 min idle, 12 h sessions, 5 failures lock for 15 min', () => {
+    expect(loadConfig({ env: {} }).identity).toEqual({
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+      maxSessionsPerUser: 10,
+      lockoutThreshold: 5,
+      lockoutMinutes: 15,
+      loginAttemptsPerMinute: 10,
+      loginTrackedAddresses: 10_000,
+      invitationHours: 72,
+      passwordResetHours: 24,
+    });
+  });
+
+  it.each([
+    ['identity:\n  lockoutThreshold: 0\n', /identity\.lockoutThreshold/],
+    ['identity:\n  sessionIdleMinutes: -1\n', /identity\.sessionIdleMinutes/],
+    ['identity:\n  loginTrackedAddresses: 10\n', /identity\.loginTrackedAddresses/],
+  ])('rejects unsafe identity settings %j', (text, message) => {
+    const file = path.join(tmp(), 'bad.yaml');
+    writeFileSync(file, text);
+    expect(() => loadConfig({ file, env: {} })).toThrow(message);
+  });
+
+  it('takes identity settings from the file, key by key', () => {
+    const file = path.join(tmp(), 'bulwark.yaml');
+    writeFileSync(file, 'identity:\n  lockoutMinutes: 60\n');
+    const c = loadConfig({ file, env: {} });
+    expect(c.identity.lockoutMinutes).toBe(60);
+    expect(c.identity.lockoutThreshold).toBe(5);
+  });
+
   it('a missing config file is a clear error', () => {
     expect(() => loadConfig({ file: '/nonexistent/bulwark.yaml', env: {} })).toThrow(/cannot be read/);
   });

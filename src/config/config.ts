@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
       maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
       maxDecompressedBytes: z.number().int().positive().default(64 * 1024 * 1024),
       maxEventsPerBatch: z.number().int().positive().default(10_000),
+      /** Requests per minute per credential (token or session user; per client address before sign-in). */
+      rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(1200),
+      /** Serve HTTPS with this certificate and key (PEM files); session cookies are then `Secure`. */
+      tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
     })
     .prefault({}),
   ingest: z
@@ -66,6 +70,26 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   dataClasses: z.array(CustomClass).default([]),
+  /** Console accounts and sessions. Every default is the safer choice; `identityOptionsFromConfig` maps these. */
+  identity: z
+    .object({
+      /** A session ends after this long without a request... */
+      sessionIdleMinutes: z.number().positive().max(24 * 60).default(30),
+      /** ...and this long after login, whatever its activity. */
+      sessionMaxHours: z.number().positive().max(30 * 24).default(12),
+      maxSessionsPerUser: z.number().int().min(1).max(100).default(10),
+      /** Consecutive failed logins that lock an account... */
+      lockoutThreshold: z.number().int().min(1).max(100).default(5),
+      /** ...for this long. */
+      lockoutMinutes: z.number().positive().max(24 * 60).default(15),
+      /** Login attempts per client address (IPv6: per /64) and minute. */
+      loginAttemptsPerMinute: z.number().int().min(1).max(10_000).default(10),
+      /** Addresses the login limiter remembers at once (memory bound). */
+      loginTrackedAddresses: z.number().int().min(100).max(1_000_000).default(10_000),
+      invitationHours: z.number().positive().max(30 * 24).default(72),
+      passwordResetHours: z.number().positive().max(7 * 24).default(24),
+    })
+    .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info') }).prefault({}),
 });
 

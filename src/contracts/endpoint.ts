@@ -67,6 +67,18 @@ export const Risk = z.object({
 });
 export type Risk = z.infer<typeof Risk>;
 
+/** Calls in one hour, by status class. */
+export const TrafficPoint = z.object({
+  /** Start of the hour, ISO time. */
+  t: z.string(),
+  calls: z.number().int(),
+  s2xx: z.number().int(),
+  s3xx: z.number().int(),
+  s4xx: z.number().int(),
+  s5xx: z.number().int(),
+});
+export type TrafficPoint = z.infer<typeof TrafficPoint>;
+
 /**
  * One inventory entry: a method on a path template of a host, with everything observed about it.
  * `id` is stable: the same host, method and template always give the same id.
@@ -76,6 +88,11 @@ export const Endpoint = z.object({
   host: z.string(),
   /** The API (service) this endpoint belongs to: host plus the common base path, e.g. `api.shop.example/v2`. */
   api: z.string(),
+  /**
+   * The application that claims the endpoint (the first whose host/path-prefix matcher matches), set by
+   * the store from the configured applications; null when none does.
+   */
+  applicationId: z.string().nullable(),
   method: HttpMethod,
   pathTemplate: z.string(),
   template: z.object({
@@ -118,6 +135,8 @@ export const Endpoint = z.object({
   dataClasses: z.array(z.object({ dataClass: DataClassId, direction: Direction, location: ValueLocation, names: z.array(z.string()) })),
   documented: z.boolean(),
   risk: Risk,
+  /** Hourly calls over the endpoint's most recent active hours (at most 14 days' worth), oldest first. */
+  traffic: z.array(TrafficPoint),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -126,6 +145,7 @@ export const EndpointSummary = Endpoint.pick({
   id: true,
   host: true,
   api: true,
+  applicationId: true,
   method: true,
   pathTemplate: true,
   firstSeen: true,
@@ -140,5 +160,7 @@ export const EndpointSummary = Endpoint.pick({
   authenticated: z.boolean(),
   plainHttp: z.boolean(),
   dataClasses: z.array(DataClassId),
+  /** Authentication kinds seen at least once (`none` included when some calls had none). */
+  authKinds: z.array(AuthKind),
 });
 export type EndpointSummary = z.infer<typeof EndpointSummary>;

@@ -20,6 +20,8 @@ export const Finding = z.object({
   owasp: OwaspApi,
   cwe: z.string().regex(/^CWE-\d+$/),
   endpointId: z.string().nullable(),
+  /** The application of the finding's endpoint, set by the store when read; absent on new findings. */
+  applicationId: z.string().nullable().optional(),
   host: z.string(),
   method: z.string().nullable(),
   pathTemplate: z.string().nullable(),

@@ -3,7 +3,15 @@
  * the CLI wrapper turn them into a uniform JSON body or a one-line message with an exit code.
  * Anything else that escapes is reported as `internal` without its message or stack.
  */
-export type ErrorCode = 'invalid_input' | 'unauthenticated' | 'not_allowed' | 'not_found' | 'conflict' | 'too_large' | 'internal';
+export type ErrorCode =
+  | 'invalid_input'
+  | 'unauthenticated'
+  | 'not_allowed'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'too_many_requests'
+  | 'internal';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -12,6 +20,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  too_many_requests: 429,
   internal: 500,
 };
 
@@ -22,6 +31,7 @@ const EXIT_CODE: Record<ErrorCode, number> = {
   not_found: 4,
   conflict: 5,
   too_large: 2,
+  too_many_requests: 6,
   internal: 1,
 };
 
@@ -48,6 +58,9 @@ export const notAllowed = (message: string) => new DomainError('not_allowed', me
 export const unauthenticated = (message = 'authentication required') => new DomainError('unauthenticated', message);
 export const conflict = (message: string) => new DomainError('conflict', message);
 export const tooLarge = (message: string) => new DomainError('too_large', message);
+/** Rate limited; `retryAfterSeconds` lets the server set `Retry-After`. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new DomainError('too_many_requests', message, { retryAfterSeconds });
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { OWASP_API_2023 } from '../contracts/owasp.js';
 import { describe, expect, it } from 'vitest';
 import { SEVERITY_RANK } from '../contracts/finding.js';
 import { POSTURE_RULES } from './posture-rules.js';
@@ -9,18 +10,7 @@ import { POSTURE_RULES } from './posture-rules.js';
  */
 const DOCS = new URL('../../docs/rules/', import.meta.url);
 const TESTS = readFileSync(new URL('./posture-rules.test.ts', import.meta.url), 'utf8');
-const OWASP_NAMES: Record<string, string> = {
-  'API1:2023': 'Broken Object Level Authorization',
-  'API2:2023': 'Broken Authentication',
-  'API3:2023': 'Broken Object Property Level Authorization',
-  'API4:2023': 'Unrestricted Resource Consumption',
-  'API5:2023': 'Broken Function Level Authorization',
-  'API6:2023': 'Unrestricted Access to Sensitive Business Flows',
-  'API7:2023': 'Server Side Request Forgery',
-  'API8:2023': 'Security Misconfiguration',
-  'API9:2023': 'Improper Inventory Management',
-  'API10:2023': 'Unsafe Consumption of APIs',
-};
+const OWASP_NAMES = OWASP_API_2023;
 const docOf = (id: string) => readFileSync(new URL(`${id}.md`, DOCS), 'utf8');
 const cases = POSTURE_RULES.map((r) => [r.id, r] as const);
 

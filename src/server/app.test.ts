@@ -10,6 +10,7 @@ import { openBulwark, type Bulwark } from '../app/context.js';
 import { createLogger } from '../util/logger.js';
 import { generateDemoTraffic, plantedSecretSamples } from '../demo/estate.js';
 import { buildServer } from './app.js';
+import { serverDeps } from './serve.js';
 import { issueToken } from './tokens.js';
 
 /** In-process tests of every route through `fastify.inject`, against a real SQLite store in a temp dir. */
@@ -27,7 +28,7 @@ async function openHarness(overrides?: Record<string, unknown>): Promise<Harness
   const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-app-'));
   const config = loadConfig({ env: { BULWARK_DATA_DIR: dir }, overrides });
   const bw = await openBulwark(config, createLogger('silent'), {});
-  const app = buildServer({ store: bw.store, pipeline: bw.pipeline, config: bw.config, logger: bw.logger });
+  const app = buildServer(serverDeps(bw));
   await app.ready();
   const { token: admin } = await issueToken(bw.store, 'test admin', ['admin']);
   return {
@@ -519,7 +520,8 @@ describe('reading the inventory after ingesting the demo estate', () => {
     const riskiest = (await get<Page<Summary>>('/api/v1/endpoints?limit=1&sort=risk&order=desc')).items[0]!;
     const detail = await get<{
       endpoint: { id: string; risk: { score: number; level: string; factors: Array<{ label: string; points: number }> }; parameters: Array<{ name: string }> };
-      samples: Array<{ endpointId: string; event: unknown }>;
+      samples: Array<{ timestamp: string; event: { request: { host: string; method: string } } }>;
+      traffic: Array<{ t: string; calls: number }>;
       findings: Array<{ endpointId: string; severity: string }>;
     }>(`/api/v1/endpoints/${riskiest.id}`);
     expect(detail.endpoint.id).toBe(riskiest.id);
@@ -528,7 +530,9 @@ describe('reading the inventory after ingesting the demo estate', () => {
     expect(detail.endpoint.risk.factors.every((f) => typeof f.label === 'string' && typeof f.points === 'number')).toBe(true);
     expect(detail.endpoint.parameters.length).toBeGreaterThan(0);
     expect(detail.samples.length).toBeGreaterThan(0);
-    expect(detail.samples.every((s) => s.endpointId === riskiest.id)).toBe(true);
+    expect(detail.samples.every((s) => s.event.request.host === riskiest.host && s.event.request.method === riskiest.method)).toBe(true);
+    // Hourly traffic adds up to the endpoint's calls.
+    expect(detail.traffic.reduce((n, p) => n + p.calls, 0)).toBe(riskiest.calls);
     expect(detail.findings.length).toBeGreaterThan(0);
     expect(detail.findings.every((f) => f.endpointId === riskiest.id)).toBe(true);
   });

@@ -1,78 +1,57 @@
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Config } from '../config/config.js';
-import type { Store, StoredToken, TokenScope } from '../store/store.js';
-import { MAX_PAGE_SIZE } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Logger } from '../util/logger.js';
-import { DomainError, invalidInput, notAllowed, notFound, toErrorBody, unauthenticated } from '../errors/domain-errors.js';
-import { parseIngestPayload } from '../sources/ingest-payload.js';
-import { hasScope, issueToken, verifyToken } from './tokens.js';
-import { RiskLevel } from '../contracts/endpoint.js';
-import { Severity } from '../contracts/finding.js';
+import type { IdentityService } from '../identity/identity-service.js';
+import type { ClassInfo } from '../risk/posture-rules.js';
+import { can } from '../identity/permissions.js';
+import { clientKey, createRateLimiter } from '../identity/throttle.js';
+import { systemClock } from '../util/clock.js';
+import { DomainError, invalidInput, notAllowed, notFound, toErrorBody, tooManyRequests, unauthenticated } from '../errors/domain-errors.js';
+import { CSRF_HEADER, authenticate, type Authenticated } from './auth.js';
+import { parseWith, type RouteDef } from './route-kit.js';
+import { buildOpenApi } from './openapi.js';
+import { CONSOLE_CSP, defaultWebRoot, loadWebAssets } from './web-assets.js';
+import { createServerContext, type ServerContext } from './context.js';
+import { metaRoutes } from './routes/meta.js';
+import { authRoutes } from './routes/auth.js';
+import { inventoryRoutes } from './routes/inventory.js';
+import { findingRoutes } from './routes/findings.js';
+import { adminRoutes } from './routes/admin.js';
+import { eventRoutes } from './routes/events.js';
 
 export interface ServerDeps {
   store: Store;
   pipeline: Pipeline;
+  identity: IdentityService;
+  classInfo: (id: string) => ClassInfo;
   config: Readonly<Config>;
   logger: Logger;
+  /** Folder of the built console; default `dist/web`. */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    token?: StoredToken;
+    auth?: Authenticated | null;
+  }
+  interface FastifyContextConfig {
+    bulwarkRoute?: RouteDef<ServerContext>;
+    publicAsset?: boolean;
   }
 }
 
-const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-/** An empty query value (`?limit=`) means "not given", not 0. */
-const blankIsAbsent = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const intParam = (max: number) => z.preprocess(blankIsAbsent, z.coerce.number().int().min(0).max(max).optional());
-
-const EndpointListQuery = z
-  .object({
-    limit: intParam(MAX_PAGE_SIZE).optional(),
-    offset: intParam(1_000_000_000).optional(),
-    host: z.string().max(255).optional(),
-    method: z.string().max(10).optional(),
-    riskLevel: RiskLevel.optional(),
-    minScore: z.preprocess(blankIsAbsent, z.coerce.number().min(0).max(10).optional()),
-    internetExposed: boolParam.optional(),
-    authenticated: boolParam.optional(),
-    dataClass: z.string().max(50).optional(),
-    search: z.string().max(200).optional(),
-    sort: z.enum(['risk', 'calls', 'lastSeen', 'firstSeen', 'path', 'host']).optional(),
-    order: z.enum(['asc', 'desc']).optional(),
-  })
-  .strict();
-
-const FindingListQuery = z
-  .object({
-    limit: intParam(MAX_PAGE_SIZE).optional(),
-    offset: intParam(1_000_000_000).optional(),
-    endpointId: z.string().max(64).optional(),
-    severity: Severity.optional(),
-    minSeverity: Severity.optional(),
-    ruleId: z.string().max(100).optional(),
-    status: z.enum(['open', 'resolved']).optional(),
-    host: z.string().max(255).optional(),
-  })
-  .strict();
-
-const TokenCreate = z
-  .object({ name: z.string().min(1).max(100), scopes: z.array(z.enum(['ingest', 'read', 'admin'])).min(1).max(3) })
-  .strict();
-
-const IdParam = z.object({ id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw invalidInput(`invalid ${what}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return r.data;
-}
+/** Every route of the API, in one list: registration, permission checks and the OpenAPI description read it. */
+export const ROUTES: readonly RouteDef<ServerContext>[] = [
+  ...metaRoutes,
+  ...authRoutes,
+  ...inventoryRoutes,
+  ...findingRoutes,
+  ...adminRoutes,
+  ...eventRoutes,
+];
 
 const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -81,42 +60,77 @@ const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cache-control': 'no-store',
   'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
 /**
- * Bulwark's HTTP server. Every route, `/healthz` included, requires a bearer token; each route names
- * the scope it needs (`admin` implies all). Errors leave through one mapper as a uniform JSON body.
+ * Bulwark's HTTP server. Every API route, `/healthz` included, needs a credential: a bearer API token
+ * or a console session (plus its CSRF token on state-changing requests). Each route names the action
+ * it needs from the permission matrix; workload owners are further bounded to their applications by
+ * the handlers. The console's static files are public (the login page has to load). Errors leave
+ * through one mapper as a uniform JSON body.
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
-  const { store, pipeline, config, logger } = deps;
+  const { config, logger } = deps;
+  const tls = config.server.tls;
   const app = Fastify({
     logger: false,
     bodyLimit: config.server.maxBodyBytes,
     routerOptions: { maxParamLength: 200 },
-  });
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+  }) as unknown as FastifyInstance;
+  const ctx = createServerContext({ ...deps, secureCookies: tls !== undefined });
+  const limiter = createRateLimiter({ limit: config.server.rateLimitPerMinute, windowMs: 60_000, maxKeys: 50_000, clock: systemClock });
+  const openApi = buildOpenApi(ROUTES, { version: version() });
+  ctx.openApi = openApi;
 
-  // The ingest route parses its own bodies (JSON, NDJSON, gzip); everything arrives as a Buffer.
+  // Bodies arrive as Buffers: the ingest route parses its own formats, the others take JSON (route-kit).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.addHook('onSend', async (_req, reply, payload) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
+    if (tls) reply.header('strict-transport-security', 'max-age=31536000');
     return payload;
   });
 
-  app.addHook('onRequest', async (req) => {
-    const header = req.headers.authorization;
-    const m = typeof header === 'string' ? /^Bearer ([^\s]{1,200})$/i.exec(header) : null;
-    if (!m) throw unauthenticated('missing bearer token: send "Authorization: Bearer <token>"');
-    const token = await verifyToken(store, m[1]!);
-    if (!token) throw unauthenticated('invalid or revoked token');
-    req.token = token;
-    void store.touchToken(token.id, new Date().toISOString()).catch(() => undefined);
+  app.addHook('onRequest', async (req, reply) => {
+    const cfg = req.routeOptions.config;
+    if (cfg?.publicAsset) return;
+    const def = cfg?.bulwarkRoute;
+    req.auth = await authenticate(req, deps);
+    const key = req.auth ? `${req.auth.principal.kind}:${req.auth.principal.id}` : `addr:${clientKey(req.ip)}`;
+    const verdict = limiter.hit(key);
+    if (!verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      void reply.header('retry-after', String(seconds));
+      throw tooManyRequests('too many requests: slow down', seconds);
+    }
+    if (def?.action === 'public') return;
+    // Unknown routes too: an anonymous caller learns nothing about which routes exist.
+    if (!req.auth) throw unauthenticated('sign in, or send "Authorization: Bearer <token>"');
+    if (!def) return;
+    if (req.auth.via === 'session' && STATE_CHANGING.has(req.method)) {
+      const presented = req.headers[CSRF_HEADER];
+      if (typeof presented !== 'string' || !(await deps.identity.verifyCsrf(req.auth.session!, presented))) {
+        throw notAllowed(`missing or wrong ${CSRF_HEADER} header`);
+      }
+    }
+    if (def.action !== 'authenticated' && !can(req.auth.principal, def.action)) {
+      throw notAllowed(`not allowed: this route needs the "${def.action}" permission`);
+    }
   });
-
-  const need = (scope: TokenScope) => async (req: FastifyRequest) => {
-    if (!req.token || !hasScope(req.token, scope)) throw notAllowed(`this route needs the "${scope}" scope`);
-  };
 
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     let e = err;
@@ -126,6 +140,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       e = new DomainError(fe.statusCode === 413 ? 'too_large' : 'invalid_input', fe.message ?? 'bad request');
     }
     const { status, body } = toErrorBody(e);
+    if (e instanceof DomainError && e.code === 'too_many_requests') {
+      const seconds = (e.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      if (seconds) void reply.header('retry-after', String(seconds));
+    }
     if (status >= 500) logger.error({ route: req.routeOptions.url, err: (err as Error).message }, 'request failed');
     void reply.status(status).send(body);
   });
@@ -133,81 +151,48 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     throw notFound('no such route');
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-
-  app.get('/api/v1/inventory/summary', { preHandler: need('read') }, async () => store.inventorySummary());
-
-  app.get('/api/v1/endpoints', { preHandler: need('read') }, async (req) => store.listEndpoints(parse(EndpointListQuery, req.query, 'query')));
-
-  app.get('/api/v1/endpoints/:id', { preHandler: need('read') }, async (req) => {
-    const { id } = parse(IdParam, req.params, 'path');
-    const endpoint = await store.getEndpoint(id);
-    if (!endpoint) throw notFound(`endpoint ${id} not found`);
-    const [samples, findings] = await Promise.all([store.listSamples(id, 20), store.listFindings({ endpointId: id, limit: 200 })]);
-    return { endpoint, samples, findings: findings.items };
-  });
-
-  app.get('/api/v1/findings', { preHandler: need('read') }, async (req) => store.listFindings(parse(FindingListQuery, req.query, 'query')));
-
-  app.get('/api/v1/findings/:id', { preHandler: need('read') }, async (req) => {
-    const { id } = parse(IdParam, req.params, 'path');
-    const f = await store.getFinding(id);
-    if (!f) throw notFound(`finding ${id} not found`);
-    return f;
-  });
-
-  // One ingest at a time: the pipeline's in-memory aggregates are single-writer.
-  let ingestChain: Promise<unknown> = Promise.resolve();
-  app.post('/api/v1/events', { preHandler: need('ingest') }, async (req, reply) => {
-    const body = req.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw invalidInput('empty body: send a JSON array of events, {"events": [...]}, or NDJSON');
-    const records = parseIngestPayload(body, {
-      contentType: req.headers['content-type'],
-      contentEncoding: typeof req.headers['content-encoding'] === 'string' ? req.headers['content-encoding'] : undefined,
-      maxDecompressedBytes: config.server.maxDecompressedBytes,
-      maxEvents: config.server.maxEventsPerBatch,
+  for (const def of ROUTES) {
+    app.route({
+      method: def.method,
+      url: def.url,
+      config: { bulwarkRoute: def },
+      handler: async (req, reply) => {
+        const query = def.query ? parseWith(def.query, req.query, 'query') : undefined;
+        const params = def.params ? parseWith(def.params, req.params, 'path') : undefined;
+        let body: unknown;
+        if (def.body) {
+          const raw = req.body;
+          if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw invalidInput('send the body as JSON (content-type: application/json)');
+          let json: unknown;
+          try {
+            json = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
+          } catch {
+            throw invalidInput('the body is not valid JSON');
+          }
+          body = parseWith(def.body, json, 'body');
+        }
+        const out = await def.handler({ principal: req.auth?.principal ?? null, query, params, body, req, reply, ctx });
+        if (def.response === null) {
+          void reply.status(def.status ?? 204);
+          return reply.send();
+        }
+        if (!reply.sent) void reply.status(def.status ?? 200);
+        return out;
+      },
     });
-    const run = ingestChain.then(() => pipeline.ingest(records));
-    ingestChain = run.catch(() => undefined);
-    const report = await run;
-    void reply.status(200);
-    return {
-      accepted: report.accepted,
-      rejected: report.rejected,
-      rejects: report.firstRejects.map((r) => ({ index: r.line, reason: r.reason })),
-    };
-  });
+  }
 
-  app.get('/api/v1/rejects', { preHandler: need('admin') }, async (req) => {
-    const { limit } = parse(z.object({ limit: intParam(MAX_PAGE_SIZE).optional() }).strict(), req.query, 'query');
-    return { items: await store.listRejects(limit ?? 100) };
-  });
-
-  app.get('/api/v1/tokens', { preHandler: need('admin') }, async () => ({
-    items: (await store.listTokens()).map(({ hash: _hash, ...t }) => t),
-  }));
-
-  app.post('/api/v1/tokens', { preHandler: need('admin') }, async (req, reply) => {
-    let json: unknown;
-    try {
-      json = JSON.parse((req.body as Buffer | undefined)?.toString('utf8') ?? '');
-    } catch {
-      throw invalidInput('body must be JSON: {"name": "...", "scopes": ["read"]}');
-    }
-    const input = parse(TokenCreate, json, 'body');
-    const { token, record } = await issueToken(store, input.name, [...new Set(input.scopes)]);
-    const { hash: _hash, ...rest } = record;
-    void reply.status(201);
-    return { ...rest, token };
-  });
-
-  app.delete('/api/v1/tokens/:id', { preHandler: need('admin') }, async (req, reply) => {
-    const { id } = parse(IdParam, req.params, 'path');
-    if (req.token?.id === id) throw invalidInput('a token cannot revoke itself');
-    if (!(await store.revokeToken(id))) throw notFound(`token ${id} not found`);
-    void reply.status(204);
-    return null;
-  });
+  const assets = loadWebAssets(deps.webRoot ?? defaultWebRoot());
+  const serveAsset = async (req: FastifyRequest, reply: FastifyReply) => {
+    const asset = assets?.get(req.url.split('?', 1)[0]!);
+    if (!asset) throw notFound(assets ? 'no such file' : 'the web console is not built: run "npm run build"');
+    void reply.header('content-type', asset.type).header('cache-control', asset.cacheControl).header('content-security-policy', CONSOLE_CSP);
+    return reply.send(asset.body);
+  };
+  app.get('/', { config: { publicAsset: true } }, serveAsset);
+  app.get('/index.html', { config: { publicAsset: true } }, serveAsset);
+  app.get('/assets/*', { config: { publicAsset: true } }, serveAsset);
+  app.get('/favicon.svg', { config: { publicAsset: true } }, serveAsset);
 
   return app;
 }

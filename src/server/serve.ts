@@ -1,8 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Bulwark } from '../app/context.js';
-import { buildServer } from './app.js';
+import { buildServer, type ServerDeps } from './app.js';
 import { issueToken } from './tokens.js';
 import { conflict, invalidInput, notAllowed } from '../errors/domain-errors.js';
+
+/** The server's dependencies from an opened Bulwark. */
+export function serverDeps(bw: Bulwark): ServerDeps {
+  return { store: bw.store, pipeline: bw.pipeline, identity: bw.identity, classInfo: bw.classInfo, config: bw.config, logger: bw.logger };
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -12,7 +18,7 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured address (loopback by default). */
 export async function startServer(bw: Bulwark, opts: { host?: string; port?: number } = {}): Promise<RunningServer> {
-  const app = buildServer({ store: bw.store, pipeline: bw.pipeline, config: bw.config, logger: bw.logger });
+  const app = buildServer(serverDeps(bw));
   const host = opts.host ?? bw.config.server.host;
   const port = opts.port ?? bw.config.server.port;
   try {
@@ -39,4 +45,19 @@ export async function ensureAdminToken(bw: Bulwark): Promise<string | null> {
   if (tokens.some((t) => !t.revoked && t.scopes.includes('admin'))) return null;
   const { token } = await issueToken(bw.store, 'initial admin', ['admin']);
   return token;
+}
+
+/** The first console account, created at first start when there is no user at all. */
+export const INITIAL_ADMIN_EMAIL = 'admin@bulwark.local';
+
+/**
+ * At first start, creates the admin console account with a random password and hands the password back
+ * once, to be shown to the operator. Later starts (any user exists) return null.
+ */
+export async function ensureAdminUser(bw: Bulwark): Promise<{ email: string; password: string } | null> {
+  const users = await bw.store.listUsers({ limit: 1 });
+  if (users.total > 0) return null;
+  const password = randomBytes(15).toString('base64url');
+  await bw.identity.bootstrapAdmin({ email: INITIAL_ADMIN_EMAIL, password, displayName: 'Administrator' });
+  return { email: INITIAL_ADMIN_EMAIL, password };
 }

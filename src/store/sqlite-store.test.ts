@@ -124,6 +124,91 @@ describe('sqlite store specifics', () => {
     expect((await upgraded.getFinding('f-1'))?.count).toBe(2);
   });
 
+  it('migrates a version-2 database with data: the backfill fills the new columns', async () => {
+    // Written as release 2 wrote it: its schema, its columns, documents without the new fields.
+    const path = join(dir, 'v2.db');
+    const v2 = new Database(path);
+    migrateSqlite(v2, SQLITE_MIGRATIONS.filter((m) => m.version <= 2));
+    const insertEndpoint = v2.prepare(`
+      INSERT INTO endpoints (id, host, api, method, path_template, risk_score, risk_level, internet_exposed, authenticated,
+        plain_http, calls, consumers, first_seen, first_seen_ms, last_seen, last_seen_ms, documented, data_classes, search_text, doc, state)
+      VALUES (?, ?, ?, ?, ?, 5, 'medium', 0, 0, 0, 10, 2, '2026-01-01T00:00:00.000Z', 0, '2026-01-02T00:00:00.000Z', 0, 0, ?, ?, ?, '{"n":1}')`);
+    const insertFinding = v2.prepare(`
+      INSERT INTO findings (id, rule_id, severity, severity_rank, endpoint_id, host, status, first_seen, first_seen_ms, last_seen,
+        last_seen_ms, count, resolved_at, doc)
+      VALUES (?, ?, 'high', 3, ?, ?, 'open', '2026-01-01T00:00:00.000Z', 0, '2026-01-02T00:00:00.000Z', 0, 1, NULL, ?)`);
+    const endpoints = [
+      makeEndpoint({ id: 'ep-1', host: 'Shop.example.com', pathTemplate: '/Billing/{id}', auth: { kinds: { none: 2, basic: 0, 'bearer-jwt': 3 }, jwt: null }, dataClasses: dataClasses('email') }),
+      makeEndpoint({ id: 'ep-2', host: 'other.example.com', pathTemplate: '/x' }),
+    ];
+    for (const e of endpoints) {
+      const { applicationId: _, ...doc } = e;
+      const classes = e.dataClasses.map((d) => d.dataClass);
+      insertEndpoint.run(e.id, e.host, e.api, e.method, e.pathTemplate, JSON.stringify(classes), `${e.host}\n${e.pathTemplate}`.toLowerCase(), JSON.stringify(doc));
+    }
+    v2.prepare("INSERT INTO endpoint_data_classes (endpoint_id, data_class) VALUES ('ep-1', 'email')").run();
+    const findings = [
+      makeFinding({ id: 'f-1', endpointId: 'ep-1', host: 'Shop.example.com', pathTemplate: '/Billing/{id}', owasp: 'API8:2023', title: 'Größe Überraschung' }),
+      makeFinding({ id: 'f-2', endpointId: null, host: 'shop.example.com', method: null, pathTemplate: null, owasp: 'API2:2023' }),
+      makeFinding({ id: 'f-3', endpointId: 'ep-2', host: 'other.example.com', pathTemplate: '/x' }),
+    ];
+    for (const f of findings) insertFinding.run(f.id, f.ruleId, f.endpointId, f.host, JSON.stringify(f));
+    v2.prepare(`INSERT INTO applications (id, name, name_key, owners, matchers, created_at, created_ms, updated_at)
+      VALUES ('app-shop', 'Shop', 'shop', '[]', '[{"host":"shop.example.com"}]', '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`).run();
+    v2.close();
+
+    const store = await openStore(path);
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(sqliteSchemaVersion(db)).toBe(SQLITE_SCHEMA_VERSION);
+      expect(db.prepare('SELECT id, application_id, auth_kinds FROM endpoints ORDER BY id').all()).toEqual([
+        { id: 'ep-1', application_id: 'app-shop', auth_kinds: '["bearer-jwt","none"]' },
+        { id: 'ep-2', application_id: null, auth_kinds: '["bearer-jwt"]' },
+      ]);
+      expect(db.prepare('SELECT id, application_id, owasp, path_template, search_text FROM findings ORDER BY id').all()).toEqual([
+        { id: 'f-1', application_id: 'app-shop', owasp: 'API8:2023', path_template: '/Billing/{id}', search_text: 'größe überraschung\nshop.example.com\n/billing/{id}' },
+        { id: 'f-2', application_id: 'app-shop', owasp: 'API2:2023', path_template: null, search_text: `${findings[1]!.title.toLowerCase()}\nshop.example.com\n` },
+        { id: 'f-3', application_id: null, owasp: 'API2:2023', path_template: '/x', search_text: `${findings[2]!.title.toLowerCase()}\nother.example.com\n/x` },
+      ]);
+    } finally {
+      db.close();
+    }
+    // Everything reads back through the store, and every new filter works on migrated rows.
+    expect(await store.getEndpoint('ep-1')).toEqual({ ...endpoints[0], applicationId: 'app-shop' });
+    expect(await store.loadEndpointStates()).toHaveLength(2);
+    expect((await store.listEndpoints({ authKind: 'none' })).items.map((i) => [i.id, i.authKinds, i.applicationId])).toEqual([['ep-1', ['bearer-jwt', 'none'], 'app-shop']]);
+    expect((await store.listEndpoints({ scope: ['app-shop'], dataClass: 'email' })).total).toBe(1);
+    expect((await store.getFinding('f-1'))?.applicationId).toBe('app-shop');
+    // Lower-cased in JS, so non-ASCII capitals match too (SQL lower() would leave them).
+    expect((await store.listFindings({ search: 'GRÖẞE' })).total).toBe(1);
+    expect((await store.listFindings({ search: 'ÜBERRASCHUNG' })).items.map((f) => f.id)).toEqual(['f-1']);
+    expect((await store.listFindings({ owasp: 'API2:2023', application: 'app-shop' })).items.map((f) => f.id)).toEqual(['f-2']);
+    // The rebuilt endpoints table kept its foreign key: removing an endpoint still removes its classes.
+    await store.saveEndpoints([], ['ep-1']);
+    expect((await store.listEndpoints({ dataClass: 'email' })).total).toBe(0);
+    const check = new Database(path, { readonly: true });
+    try {
+      expect(check.prepare('SELECT COUNT(*) FROM endpoint_data_classes').pluck().get()).toBe(0);
+      expect(check.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      check.close();
+    }
+  });
+
+  it('sees applications created by another connection on the same file when it assigns', async () => {
+    const a = await openStore();
+    const b = await openStore();
+    await a.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-1', host: 'shop.example.com' }), state: null }]);
+    await b.createApplication({ id: 'app-1', name: 'Shop', owners: [], matchers: [{ host: 'shop.example.com' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    expect((await a.getEndpoint('ep-1'))?.applicationId).toBe('app-1');
+    // a's cached application list must not hide b's application.
+    await a.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-2', host: 'shop.example.com', pathTemplate: '/x' }), state: null }]);
+    expect((await a.getEndpoint('ep-2'))?.applicationId).toBe('app-1');
+    await b.deleteApplication('app-1');
+    await a.saveFindings([makeFinding({ id: 'f-1', endpointId: null, host: 'shop.example.com' })]);
+    expect((await a.getFinding('f-1'))?.applicationId).toBeNull();
+  });
+
   it('applies only pending steps, in one transaction', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);
@@ -208,6 +293,31 @@ describe('sqlite store specifics', () => {
     }
     await store.setMeta('k', 1);
     expect(await store.getMeta('k')).toBe(1);
+  });
+
+  it('refuses UPDATE and DELETE on the audit log (a guard against bugs; the hash chain covers tampering)', async () => {
+    const store = await openStore();
+    await store.appendAudit({ at: '2026-01-01T00:00:00.000Z', actor: { kind: 'system', id: null }, action: 'x', target: null, before: null, after: null, clientAddress: null });
+    const db = new Database(dbPath);
+    try {
+      expect(() => db.prepare("UPDATE audit_log SET action = 'y'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+    expect((await store.auditEntriesAfter(0, 10)).map((e) => e.action)).toEqual(['x']);
+  });
+
+  it('extends one audit chain from two connections on the same file', async () => {
+    const a = await openStore();
+    const b = await openStore();
+    const draft = (action: string) => ({ at: '2026-01-01T00:00:00.000Z', actor: { kind: 'system' as const, id: null }, action, target: null, before: null, after: null, clientAddress: null });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).appendAudit(draft(`a.${i}`))));
+    const entries = await a.auditEntriesAfter(0, 100);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    entries.forEach((e, i) => {
+      if (i > 0) expect(e.prevHash).toBe(entries[i - 1]!.hash);
+    });
   });
 
   it('sees writes of another connection on the same file (WAL readers and writers)', async () => {

@@ -3,23 +3,44 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Endpoint, EndpointSummary, RiskLevel } from '../contracts/endpoint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../contracts/finding.js';
+import { emailKey, type Application, type AuditEntry, type Role, type UserStatus } from '../contracts/identity.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, toJsonData } from './audit-chain.js';
 import { conflict, DomainError, invalidInput } from '../errors/domain-errors.js';
-import { endpointDataClasses, isAuthenticated } from './endpoint-summary.js';
+import { applicationOf } from '../identity/applications.js';
+import { endpointAuthKinds, endpointDataClasses, isAuthenticated } from './endpoint-summary.js';
 import { mergeFinding } from './finding-merge.js';
 import { migrateSqlite, SchemaTooNewError, SQLITE_MIGRATIONS, type SqliteMigration } from './migrations/sqlite.js';
 import { listLimit, pageBounds } from './paging.js';
+import { endpointSearchText, findingSearchText } from './search-text.js';
+import { findingApplication, loadApplicationMatchers, reassignApplications, type ApplicationMatchers } from './sqlite-applications.js';
 import { StoreFailure, toStoreError } from './store-errors.js';
-import type {
-  EndpointQuery,
-  EventSample,
-  FindingQuery,
-  InventorySummary,
-  Page,
-  Store,
-  StoredEndpoint,
-  StoredReject,
-  StoredToken,
-  TokenScope,
+import {
+  MAX_PAGE_SIZE,
+  UNASSIGNED_APPLICATION,
+  type ApplicationQuery,
+  type ApplicationScope,
+  type DashboardFigures,
+  type AuditDraft,
+  type AuditQuery,
+  type EndpointQuery,
+  type EndpointSort,
+  type EventSample,
+  type FindingQuery,
+  type FindingSort,
+  type InventorySummary,
+  type LoginFailureResult,
+  type Page,
+  type Store,
+  type StoredEndpoint,
+  type StoredReject,
+  type StoredSession,
+  type StoredToken,
+  type StoredUser,
+  type StoredUserToken,
+  type TokenScope,
+  type UserPatch,
+  type UserQuery,
+  type UserTokenPurpose,
 } from './store.js';
 import { timestampMs } from './timestamps.js';
 
@@ -107,16 +128,16 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
 
     getEndpoint(id) {
       return op('getEndpoint', (c) => {
-        const row = c.st.getEndpoint.get(id) as { doc: string } | undefined;
-        return row ? (JSON.parse(row.doc) as Endpoint) : null;
+        const row = c.st.getEndpoint.get(id) as EndpointDocRow | undefined;
+        return row ? rowToEndpoint(row) : null;
       });
     },
 
     loadEndpointStates() {
       return op('loadEndpointStates', (c) => {
         const out: StoredEndpoint[] = [];
-        for (const row of c.st.allEndpointStates.iterate() as IterableIterator<{ doc: string; state: string }>) {
-          out.push({ endpoint: JSON.parse(row.doc) as Endpoint, state: JSON.parse(row.state) as unknown });
+        for (const row of c.st.allEndpointStates.iterate() as IterableIterator<EndpointDocRow & { state: string }>) {
+          out.push({ endpoint: rowToEndpoint(row), state: JSON.parse(row.state) as unknown });
         }
         return out;
       });
@@ -128,6 +149,10 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
 
     inventorySummary() {
       return op('inventorySummary', (c) => c.inventorySummary());
+    },
+
+    dashboard(scope, opts) {
+      return op('dashboard', (c) => c.dashboard(scope, opts));
     },
 
     saveFindings(findings) {
@@ -216,7 +241,146 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
         c.st.touchToken.run(at, id);
       });
     },
+
+    createUser(user) {
+      return op('createUser', (c) => {
+        onConstraint('a user with this id or email already exists', () => c.st.insertUser.run(userParams(user)));
+      });
+    },
+
+    createFirstUser(user) {
+      return op('createFirstUser', (c) => c.createFirstUser(user));
+    },
+
+    getUser(id) {
+      return op('getUser', (c) => {
+        const row = c.st.getUser.get(id) as UserRow | undefined;
+        return row ? rowToUser(row) : null;
+      });
+    },
+
+    findUserByEmail(email) {
+      return op('findUserByEmail', (c) => {
+        const row = c.st.getUserByEmailKey.get(emailKey(email)) as UserRow | undefined;
+        return row ? rowToUser(row) : null;
+      });
+    },
+
+    listUsers(query) {
+      return op('listUsers', (c) => c.listUsers(query));
+    },
+
+    updateUser(id, patch) {
+      return op('updateUser', (c) => onConstraint('a user with this email already exists', () => c.updateUser(id, patch)));
+    },
+
+    recordLoginFailure(id, opts) {
+      return op('recordLoginFailure', (c) => c.recordLoginFailure(id, opts));
+    },
+
+    recordLoginSuccess(id, at) {
+      return op('recordLoginSuccess', (c) => {
+        c.st.loginSuccess.run(at, at, id);
+      });
+    },
+
+    createUserToken(token) {
+      return op('createUserToken', (c) => {
+        onConstraint('this token already exists, or its user does not', () =>
+          c.st.insertUserToken.run(token.hash, token.userId, token.purpose, token.createdAt, token.expiresAt, timestampMs(token.expiresAt), token.usedAt),
+        );
+      });
+    },
+
+    findUserToken(hash, purpose) {
+      return op('findUserToken', (c) => {
+        const row = c.st.getUserToken.get(hash, purpose) as UserTokenRow | undefined;
+        return row ? rowToUserToken(row) : null;
+      });
+    },
+
+    consumeUserToken(hash, purpose, at) {
+      return op('consumeUserToken', (c) => c.consumeUserToken(hash, purpose, at));
+    },
+
+    revokeUserTokens(userId, purpose) {
+      return op('revokeUserTokens', (c) => c.st.deleteUnusedUserTokens.run(userId, purpose).changes);
+    },
+
+    createSession(session, maxPerUser) {
+      return op('createSession', (c) => onConstraint('this session already exists, or its user does not', () => c.createSession(session, maxPerUser)));
+    },
+
+    findSession(idHash) {
+      return op('findSession', (c) => {
+        const row = c.st.getSession.get(idHash) as SessionRow | undefined;
+        return row ? rowToSession(row) : null;
+      });
+    },
+
+    touchSession(idHash, at) {
+      return op('touchSession', (c) => {
+        c.st.touchSession.run(at, timestampMs(at), idHash);
+      });
+    },
+
+    deleteSession(idHash) {
+      return op('deleteSession', (c) => c.st.deleteSession.run(idHash).changes > 0);
+    },
+
+    deleteUserSessions(userId) {
+      return op('deleteUserSessions', (c) => c.st.deleteUserSessions.run(userId).changes);
+    },
+
+    pruneSessions(now, idleBefore) {
+      return op('pruneSessions', (c) => c.st.pruneSessions.run(timestampMs(now), timestampMs(idleBefore)).changes);
+    },
+
+    createApplication(app) {
+      return op('createApplication', (c) => onConstraint('an application with this id or name already exists', () => c.createApplication(app)));
+    },
+
+    updateApplication(app) {
+      return op('updateApplication', (c) => onConstraint('an application with this name already exists', () => c.updateApplication(app)));
+    },
+
+    deleteApplication(id) {
+      return op('deleteApplication', (c) => c.deleteApplication(id));
+    },
+
+    getApplication(id) {
+      return op('getApplication', (c) => {
+        const row = c.st.getApplication.get(id) as ApplicationRow | undefined;
+        return row ? rowToApplication(row) : null;
+      });
+    },
+
+    listApplications(query) {
+      return op('listApplications', (c) => c.listApplications(query));
+    },
+
+    appendAudit(draft) {
+      return op('appendAudit', (c) => c.appendAudit(draft));
+    },
+
+    listAudit(query) {
+      return op('listAudit', (c) => c.listAudit(query));
+    },
+
+    auditEntriesAfter(afterSeq, limit) {
+      return op('auditEntriesAfter', (c) => (c.st.auditAfter.all(Math.trunc(afterSeq) || 0, listLimit(limit)) as AuditRow[]).map(rowToAudit));
+    },
   };
+}
+
+/** Runs `fn`; a uniqueness or foreign-key failure from the driver becomes a `conflict` with `message`. */
+function onConstraint<T>(message: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isDriverError(err) && String((err as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw conflict(message);
+    throw err;
+  }
 }
 
 function isDriverError(err: unknown): boolean {
@@ -245,6 +409,9 @@ function openConnection(opts: SqliteStoreOptions): Connection {
     // fsync per transaction.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Up to 64 MiB of pages per connection (the default is 2 MiB): list pages and dashboards look up rows
+    // by index all over the findings table, and a cache miss is a system call.
+    db.pragma('cache_size = -65536');
     migrateSqlite(db, opts.migrations ?? SQLITE_MIGRATIONS);
     return connect(db);
   } catch (err) {
@@ -275,10 +442,10 @@ function connect(db: Database.Database) {
     upsertEndpoint: db.prepare(`
       INSERT INTO endpoints (id, host, api, method, path_template, risk_score, risk_level, internet_exposed,
         authenticated, plain_http, calls, consumers, first_seen, first_seen_ms, last_seen, last_seen_ms,
-        documented, data_classes, search_text, doc, state)
+        documented, data_classes, search_text, doc, state, application_id, auth_kinds)
       VALUES (@id, @host, @api, @method, @path_template, @risk_score, @risk_level, @internet_exposed,
         @authenticated, @plain_http, @calls, @consumers, @first_seen, @first_seen_ms, @last_seen, @last_seen_ms,
-        @documented, @data_classes, @search_text, @doc, @state)
+        @documented, @data_classes, @search_text, @doc, @state, @application_id, @auth_kinds)
       ON CONFLICT (id) DO UPDATE SET
         host = excluded.host, api = excluded.api, method = excluded.method, path_template = excluded.path_template,
         risk_score = excluded.risk_score, risk_level = excluded.risk_level,
@@ -287,39 +454,33 @@ function connect(db: Database.Database) {
         first_seen = excluded.first_seen, first_seen_ms = excluded.first_seen_ms,
         last_seen = excluded.last_seen, last_seen_ms = excluded.last_seen_ms, documented = excluded.documented,
         data_classes = excluded.data_classes, search_text = excluded.search_text, doc = excluded.doc,
-        state = excluded.state`),
-    getEndpointClasses: db.prepare('SELECT data_classes FROM endpoints WHERE id = ?').pluck(),
+        state = excluded.state, application_id = excluded.application_id, auth_kinds = excluded.auth_kinds`),
+    getEndpointPrevious: db.prepare('SELECT data_classes, application_id FROM endpoints WHERE id = ?'),
+    // pluck: undefined when the endpoint is not stored, null when no application claims it.
+    getEndpointApplication: db.prepare('SELECT application_id FROM endpoints WHERE id = ?').pluck(),
+    setEndpointFindingsApplication: db.prepare('UPDATE findings SET application_id = ? WHERE endpoint_id = ? AND application_id IS NOT ?'),
     deleteEndpointClasses: db.prepare('DELETE FROM endpoint_data_classes WHERE endpoint_id = ?'),
     insertEndpointClass: db.prepare('INSERT INTO endpoint_data_classes (endpoint_id, data_class) VALUES (?, ?)'),
     deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE id = ?'),
     deleteEndpointSamples: db.prepare('DELETE FROM samples WHERE endpoint_id = ?'),
     deleteEndpointFindings: db.prepare('DELETE FROM findings WHERE endpoint_id = ?'),
-    getEndpoint: db.prepare('SELECT doc FROM endpoints WHERE id = ?'),
-    allEndpointStates: db.prepare('SELECT doc, state FROM endpoints ORDER BY id'),
+    getEndpoint: db.prepare('SELECT doc, application_id FROM endpoints WHERE id = ?'),
+    allEndpointStates: db.prepare('SELECT doc, application_id, state FROM endpoints ORDER BY id'),
 
-    inventoryCounts: db.prepare(`
-      SELECT COUNT(*) AS endpoints, COUNT(DISTINCT host) AS hosts, COUNT(DISTINCT api) AS apis,
-        COALESCE(SUM(internet_exposed), 0) AS internet_exposed,
-        COALESCE(SUM(1 - authenticated), 0) AS unauthenticated,
-        COALESCE(SUM(plain_http), 0) AS plain_http,
-        COALESCE(SUM(data_classes <> '[]'), 0) AS with_data
-      FROM endpoints`),
-    endpointsByLevel: db.prepare('SELECT risk_level AS k, COUNT(*) AS n FROM endpoints GROUP BY risk_level'),
-    openFindingsBySeverity: db.prepare("SELECT severity AS k, COUNT(*) AS n FROM findings WHERE status = 'open' GROUP BY severity"),
-
-    getFinding: db.prepare('SELECT doc, status FROM findings WHERE id = ?'),
+    getFinding: db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE id = ?`),
     upsertFinding: db.prepare(`
       INSERT INTO findings (id, rule_id, severity, severity_rank, endpoint_id, host, status, first_seen,
-        first_seen_ms, last_seen, last_seen_ms, count, resolved_at, doc)
+        first_seen_ms, last_seen, last_seen_ms, count, resolved_at, doc, application_id, owasp, path_template, search_text)
       VALUES (@id, @rule_id, @severity, @severity_rank, @endpoint_id, @host, @status, @first_seen,
-        @first_seen_ms, @last_seen, @last_seen_ms, @count, NULL, @doc)
+        @first_seen_ms, @last_seen, @last_seen_ms, @count, NULL, @doc, @application_id, @owasp, @path_template, @search_text)
       ON CONFLICT (id) DO UPDATE SET
         rule_id = excluded.rule_id, severity = excluded.severity, severity_rank = excluded.severity_rank,
         endpoint_id = excluded.endpoint_id, host = excluded.host, status = excluded.status,
         first_seen = excluded.first_seen, first_seen_ms = excluded.first_seen_ms,
         last_seen = excluded.last_seen, last_seen_ms = excluded.last_seen_ms, count = excluded.count,
         resolved_at = CASE WHEN excluded.status = 'open' THEN NULL ELSE findings.resolved_at END,
-        doc = excluded.doc`),
+        doc = excluded.doc, application_id = excluded.application_id, owasp = excluded.owasp,
+        path_template = excluded.path_template, search_text = excluded.search_text`),
     // Arrays travel as one JSON parameter: no limit on bound variables, one cached statement.
     resolveFindings: db.prepare(`
       UPDATE findings SET status = 'resolved', resolved_at = ?
@@ -345,6 +506,54 @@ function connect(db: Database.Database) {
     listTokens: db.prepare('SELECT * FROM tokens ORDER BY created_at, id'),
     revokeToken: db.prepare('UPDATE tokens SET revoked = 1 WHERE id = ?'),
     touchToken: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?'),
+
+    insertUser: db.prepare(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_PARAMS})`),
+    insertFirstUser: db.prepare(`INSERT INTO users (${USER_COLUMNS}) SELECT ${USER_PARAMS} WHERE NOT EXISTS (SELECT 1 FROM users)`),
+    getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
+    getUserByEmailKey: db.prepare('SELECT * FROM users WHERE email_key = ?'),
+    getFailedLogins: db.prepare('SELECT failed_logins FROM users WHERE id = ?').pluck(),
+    setFailedLogins: db.prepare('UPDATE users SET failed_logins = ?, locked_until = COALESCE(?, locked_until), updated_at = ? WHERE id = ?'),
+    getLockedUntil: db.prepare('SELECT locked_until FROM users WHERE id = ?').pluck(),
+    loginSuccess: db.prepare('UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, updated_at = ? WHERE id = ?'),
+
+    insertUserToken: db.prepare(`
+      INSERT INTO user_tokens (hash, user_id, purpose, created_at, expires_at, expires_ms, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    getUserToken: db.prepare('SELECT * FROM user_tokens WHERE hash = ? AND purpose = ?'),
+    useUserToken: db.prepare('UPDATE user_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
+    deleteUnusedUserTokens: db.prepare('DELETE FROM user_tokens WHERE user_id = ? AND purpose = ? AND used_at IS NULL'),
+
+    insertSession: db.prepare(`
+      INSERT INTO sessions (id_hash, user_id, csrf_hash, client_address, created_at, created_ms, last_seen_at, last_seen_ms, expires_at, expires_ms)
+      VALUES (@id_hash, @user_id, @csrf_hash, @client_address, @created_at, @created_ms, @last_seen_at, @last_seen_ms, @expires_at, @expires_ms)`),
+    // rowid breaks ties of equal creation times in insertion order, so the session just created survives.
+    pruneUserSessions: db.prepare(`
+      DELETE FROM sessions WHERE rowid IN (
+        SELECT rowid FROM sessions WHERE user_id = ? ORDER BY created_ms DESC, rowid DESC LIMIT -1 OFFSET ?)`),
+    getSession: db.prepare('SELECT * FROM sessions WHERE id_hash = ?'),
+    touchSession: db.prepare('UPDATE sessions SET last_seen_at = ?, last_seen_ms = ? WHERE id_hash = ?'),
+    deleteSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
+    deleteUserSessions: db.prepare('DELETE FROM sessions WHERE user_id = ?'),
+    pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_ms <= ? OR last_seen_ms <= ?'),
+
+    insertApplication: db.prepare(`
+      INSERT INTO applications (id, name, name_key, owners, matchers, created_at, created_ms, updated_at)
+      VALUES (@id, @name, @name_key, @owners, @matchers, @created_at, @created_ms, @updated_at)`),
+    updateApplication: db.prepare(`
+      UPDATE applications SET name = @name, name_key = @name_key, owners = @owners, matchers = @matchers, updated_at = @updated_at
+      WHERE id = @id`),
+    deleteApplicationOwners: db.prepare('DELETE FROM application_owners WHERE application_id = ?'),
+    insertApplicationOwner: db.prepare('INSERT OR IGNORE INTO application_owners (application_id, user_id) VALUES (?, ?)'),
+    deleteApplication: db.prepare('DELETE FROM applications WHERE id = ?'),
+    getApplication: db.prepare('SELECT * FROM applications WHERE id = ?'),
+    getApplicationMatchers: db.prepare('SELECT matchers FROM applications WHERE id = ?').pluck(),
+
+    lastAudit: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+    insertAudit: db.prepare(`
+      INSERT INTO audit_log (seq, at, at_ms, actor_kind, actor_id, action, target_type, target_id, before_json, after_json,
+        client_address, prev_hash, hash)
+      VALUES (@seq, @at, @at_ms, @actor_kind, @actor_id, @action, @target_type, @target_id, @before_json, @after_json,
+        @client_address, @prev_hash, @hash)`),
+    auditAfter: db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq ASC LIMIT ?'),
   };
 
   const queryCache = new Map<string, Database.Statement>();
@@ -358,6 +567,19 @@ function connect(db: Database.Database) {
     return stmt;
   }
 
+  /**
+   * The applications in claiming order, cached for the connection. The cache is dropped after every
+   * application change made here, and reloaded when another connection has committed anything since it
+   * was loaded (`PRAGMA data_version`), so a second process that edits applications is seen at once.
+   */
+  let appCache: { dataVersion: number; apps: ApplicationMatchers } | null = null;
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  function applications(): ApplicationMatchers {
+    const version = dataVersion.get() as number;
+    if (appCache?.dataVersion !== version) appCache = { dataVersion: version, apps: loadApplicationMatchers(db) };
+    return appCache.apps;
+  }
+
   const saveEndpoints = db.transaction((rows: StoredEndpoint[], removed: string[]) => {
     // Removals first, so an id that is both removed and saved in one call survives with the new row.
     for (const id of removed) {
@@ -365,10 +587,14 @@ function connect(db: Database.Database) {
       st.deleteEndpointSamples.run(id);
       st.deleteEndpointFindings.run(id);
     }
-    for (const { endpoint: e, state } of rows) {
+    const apps = applications();
+    for (const { endpoint, state } of rows) {
+      // The store owns the assignment: whatever the caller passed is replaced.
+      const applicationId = applicationOf(endpoint.host, endpoint.pathTemplate, apps);
+      const e: Endpoint = { ...endpoint, applicationId };
       const classes = endpointDataClasses(e);
       const classesJson = JSON.stringify(classes);
-      const previous = st.getEndpointClasses.get(e.id) as string | undefined;
+      const previous = st.getEndpointPrevious.get(e.id) as { data_classes: string; application_id: string | null } | undefined;
       st.upsertEndpoint.run({
         id: e.id,
         host: e.host,
@@ -388,74 +614,68 @@ function connect(db: Database.Database) {
         last_seen_ms: timestampMs(e.lastSeen),
         documented: e.documented ? 1 : 0,
         data_classes: classesJson,
-        search_text: searchText(e.host, e.pathTemplate),
+        search_text: endpointSearchText(e.host, e.pathTemplate),
         doc: JSON.stringify(e),
         state: JSON.stringify(state) ?? 'null',
+        application_id: applicationId,
+        auth_kinds: JSON.stringify(endpointAuthKinds(e)),
       });
       // Most re-saves only move counters; rewriting the child rows only when the set changed keeps a
       // batch of thousands cheap.
-      if (previous !== classesJson) {
+      if (previous?.data_classes !== classesJson) {
         if (previous !== undefined) st.deleteEndpointClasses.run(e.id);
         for (const dc of classes) st.insertEndpointClass.run(e.id, dc);
       }
+      // Findings follow their endpoint; those that arrived before it were matched on their own host and path.
+      if (previous?.application_id !== applicationId) st.setEndpointFindingsApplication.run(applicationId, e.id, applicationId);
     }
   });
 
-  function listEndpoints(q: EndpointQuery): Page<EndpointSummary> {
+  // A read transaction: the total and the page come from the same snapshot.
+  const listEndpoints = db.transaction((q: EndpointQuery): Page<EndpointSummary> => {
     const { limit, offset } = pageBounds(q.limit, q.offset);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.host !== undefined) {
-      where.push('host = ?');
-      params.push(q.host);
-    }
-    if (q.method !== undefined) {
-      where.push('method = ?');
-      params.push(q.method.toUpperCase());
-    }
-    if (q.riskLevel !== undefined) {
-      where.push('risk_level = ?');
-      params.push(q.riskLevel);
-    }
-    if (q.minScore !== undefined) {
-      where.push('risk_score >= ?');
-      params.push(q.minScore);
-    }
-    if (q.internetExposed !== undefined) {
-      where.push('internet_exposed = ?');
-      params.push(q.internetExposed ? 1 : 0);
-    }
-    if (q.authenticated !== undefined) {
-      where.push('authenticated = ?');
-      params.push(q.authenticated ? 1 : 0);
-    }
+    const scope = q.scope ?? 'all';
+    if (isEmptyScope(scope)) return { items: [], total: 0, limit, offset };
+    const w = conditions();
+    w.scope(scope);
+    if (q.application !== undefined) w.application(q.application);
+    if (q.authKind !== undefined) w.add('instr(auth_kinds, ?) > 0', JSON.stringify(q.authKind));
+    if (q.plainHttp !== undefined) w.add('plain_http = ?', q.plainHttp ? 1 : 0);
+    if (q.documented !== undefined) w.add('documented = ?', q.documented ? 1 : 0);
+    if (q.host !== undefined) w.add('host = ?', q.host);
+    if (q.method !== undefined) w.add('method = ?', q.method.toUpperCase());
+    if (q.riskLevel !== undefined) w.add('risk_level = ?', q.riskLevel);
+    if (q.minScore !== undefined) w.add('risk_score >= ?', q.minScore);
+    if (q.internetExposed !== undefined) w.add('internet_exposed = ?', q.internetExposed ? 1 : 0);
+    if (q.authenticated !== undefined) w.add('authenticated = ?', q.authenticated ? 1 : 0);
     if (q.dataClass !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM endpoint_data_classes d WHERE d.endpoint_id = endpoints.id AND d.data_class = ?)');
-      params.push(q.dataClass);
+      w.add('EXISTS (SELECT 1 FROM endpoint_data_classes d WHERE d.endpoint_id = endpoints.id AND d.data_class = ?)', q.dataClass);
     }
-    if (q.search !== undefined && q.search !== '') {
-      where.push('instr(search_text, ?) > 0');
-      params.push(q.search.toLowerCase());
-    }
-    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const sort = ENDPOINT_SORTS[q.sort ?? 'risk'];
-    const dir = (q.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
-    const orderSql = [...sort.columns, 'id'].map((col) => `${col} ${dir}`).join(', ');
+    if (q.search !== undefined && q.search !== '') w.add('instr(search_text, ?) > 0', q.search.toLowerCase());
+    const sort = ENDPOINT_SORTS[q.sort ?? 'risk'] ?? ENDPOINT_SORTS.risk;
+    const orderSql = sort.orderBy((q.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC');
 
-    const total = cached(`SELECT COUNT(*) FROM endpoints ${whereSql}`).pluck().get(...params) as number;
+    const total = cached(`SELECT COUNT(*) FROM endpoints ${w.sql()}`).pluck().get(...w.params) as number;
     const rows =
       limit === 0
         ? []
-        : (cached(`SELECT ${SUMMARY_COLUMNS} FROM endpoints ${whereSql} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).all(
-            ...params,
+        : (cached(`SELECT ${SUMMARY_COLUMNS} FROM endpoints ${w.sql()} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).all(
+            ...w.params,
             limit,
             offset,
           ) as SummaryRow[]);
     return { items: rows.map(rowToSummary), total, limit, offset };
-  }
+  });
 
-  function inventorySummary(): InventorySummary {
-    const c = st.inventoryCounts.get() as {
+  /** The inventory counts over the endpoints matching `w` (every endpoint when it is empty). */
+  function endpointFigures(w: Conditions): Omit<InventorySummary, 'openFindingsBySeverity'> {
+    const c = cached(`
+      SELECT COUNT(*) AS endpoints, COUNT(DISTINCT host) AS hosts, COUNT(DISTINCT api) AS apis,
+        COALESCE(SUM(internet_exposed), 0) AS internet_exposed,
+        COALESCE(SUM(1 - authenticated), 0) AS unauthenticated,
+        COALESCE(SUM(plain_http), 0) AS plain_http,
+        COALESCE(SUM(data_classes <> '[]'), 0) AS with_data
+      FROM endpoints ${w.sql()}`).get(...w.params) as {
       endpoints: number;
       hosts: number;
       apis: number;
@@ -465,12 +685,8 @@ function connect(db: Database.Database) {
       with_data: number;
     };
     const byRiskLevel: Record<RiskLevel, number> = { low: 0, medium: 0, high: 0, critical: 0 };
-    for (const r of st.endpointsByLevel.all() as { k: string; n: number }[]) {
+    for (const r of cached(`SELECT risk_level AS k, COUNT(*) AS n FROM endpoints ${w.sql()} GROUP BY risk_level`).all(...w.params) as CountRow[]) {
       if (r.k in byRiskLevel) byRiskLevel[r.k as RiskLevel] = r.n;
-    }
-    const openFindingsBySeverity: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
-    for (const r of st.openFindingsBySeverity.all() as { k: string; n: number }[]) {
-      if (r.k in openFindingsBySeverity) openFindingsBySeverity[r.k as Severity] = r.n;
     }
     return {
       hosts: c.hosts,
@@ -481,14 +697,85 @@ function connect(db: Database.Database) {
       plainHttp: c.plain_http,
       withSensitiveData: c.with_data,
       byRiskLevel,
-      openFindingsBySeverity,
     };
   }
 
+  /** Open findings matching `w` (all, or a scope), counted per value of `column`. */
+  function openFindingsBy(column: 'severity' | 'owasp', w: Conditions): CountRow[] {
+    const open = conditions(w);
+    // Unscoped, the status indexes answer alone; scoped, + leaves the choice to findings_application,
+    // which holds status, severity and OWASP too.
+    open.add(w.parts.length === 0 ? "status = 'open'" : "+status = 'open'");
+    return cached(`SELECT ${column} AS k, COUNT(*) AS n FROM findings ${open.sql()} GROUP BY ${column} ORDER BY ${column}`).all(...open.params) as CountRow[];
+  }
+
+  function severityCounts(rows: CountRow[]): Record<Severity, number> {
+    const out: Record<Severity, number> = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
+    for (const r of rows) if (r.k in out) out[r.k as Severity] = r.n;
+    return out;
+  }
+
+  function inventorySummary(): InventorySummary {
+    const all = conditions();
+    return { ...endpointFigures(all), openFindingsBySeverity: severityCounts(openFindingsBy('severity', all)) };
+  }
+
+  // A read transaction: every figure comes from the same snapshot.
+  const dashboard = db.transaction((scope: ApplicationScope, opts: { top: number; days: number }): DashboardFigures => {
+    const top = boundedInt(opts.top, MAX_PAGE_SIZE);
+    const days = boundedInt(opts.days, MAX_DASHBOARD_DAYS);
+    const inScope = conditions();
+    inScope.scope(scope);
+
+    const byClass =
+      scope === 'all'
+        ? (cached('SELECT data_class AS k, COUNT(*) AS n FROM endpoint_data_classes GROUP BY data_class ORDER BY data_class').all() as CountRow[])
+        : (cached(`
+            SELECT d.data_class AS k, COUNT(*) AS n FROM endpoints JOIN endpoint_data_classes d ON d.endpoint_id = endpoints.id
+            ${inScope.sql()} GROUP BY d.data_class ORDER BY d.data_class`).all(...inScope.params) as CountRow[]);
+    const topRisky =
+      top === 0
+        ? []
+        : (cached(`SELECT ${SUMMARY_COLUMNS} FROM endpoints ${inScope.sql()} ORDER BY risk_score DESC, calls DESC, id ASC LIMIT ?`).all(
+            ...inScope.params,
+            top,
+          ) as SummaryRow[]);
+
+    return {
+      ...endpointFigures(inScope),
+      endpointsByDataClass: Object.fromEntries(byClass.map((r) => [r.k, r.n])),
+      topRisky: topRisky.map(rowToSummary),
+      newEndpointsByDay: newEndpointsByDay(inScope, days),
+      openFindingsBySeverity: severityCounts(openFindingsBy('severity', inScope)),
+      openFindingsByOwasp: Object.fromEntries(openFindingsBy('owasp', inScope).map((r) => [r.k, r.n])),
+    };
+  });
+
+  /** Endpoints first seen per UTC day, over the `days` days that end on the day of the newest `lastSeen`. */
+  function newEndpointsByDay(w: Conditions, days: number): { day: string; count: number }[] {
+    const newest = cached(`SELECT MAX(last_seen_ms) FROM endpoints ${w.sql()}`).pluck().get(...w.params) as number | null;
+    if (newest === null || days === 0) return [];
+    const start = (Math.floor(newest / DAY_MS) - days + 1) * DAY_MS;
+    const range = conditions(w);
+    range.add('first_seen_ms >= ?', start);
+    range.add('first_seen_ms < ?', start + days * DAY_MS);
+    // Offsets from `start` are never negative, so integer division is the floor. The driver binds JS
+    // numbers as REAL, hence the cast: REAL arithmetic would give fractional days.
+    const rows = cached(`SELECT (first_seen_ms - CAST(? AS INTEGER)) / ${DAY_MS} AS k, COUNT(*) AS n FROM endpoints ${range.sql()} GROUP BY k`).all(
+      start,
+      ...range.params,
+    ) as { k: number; n: number }[];
+    const counts = new Map(rows.map((r) => [r.k, r.n]));
+    return Array.from({ length: days }, (_, i) => ({ day: new Date(start + i * DAY_MS).toISOString().slice(0, 10), count: counts.get(i) ?? 0 }));
+  }
+
   const saveFindings = db.transaction((findings: Finding[]) => {
+    const apps = applications();
     for (const incoming of findings) {
       const row = st.getFinding.get(incoming.id) as FindingRow | undefined;
-      const f = row ? mergeFinding(rowToFinding(row), incoming) : incoming;
+      // The application is the store's to set, from the column; it is not kept in the document.
+      const { applicationId: _ignored, ...f } = row ? mergeFinding(rowToFinding(row), incoming) : incoming;
+      const endpointApplication = f.endpointId === null ? undefined : (st.getEndpointApplication.get(f.endpointId) as string | null | undefined);
       st.upsertFinding.run({
         id: f.id,
         rule_id: f.ruleId,
@@ -503,37 +790,49 @@ function connect(db: Database.Database) {
         last_seen_ms: timestampMs(f.lastSeen),
         count: f.count,
         doc: JSON.stringify(f),
+        application_id: findingApplication(endpointApplication, f, apps),
+        owasp: f.owasp,
+        path_template: f.pathTemplate,
+        search_text: findingSearchText(f),
       });
     }
   });
 
-  function listFindings(q: FindingQuery): Page<Finding> {
+  // A read transaction: the total and the page come from the same snapshot.
+  const listFindings = db.transaction((q: FindingQuery): Page<Finding> => {
     const { limit, offset } = pageBounds(q.limit, q.offset);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const eq = (column: string, value: unknown) => {
-      where.push(`${column} = ?`);
-      params.push(value);
-    };
-    if (q.endpointId !== undefined) eq('endpoint_id', q.endpointId);
-    if (q.severity !== undefined) eq('severity', q.severity);
-    if (q.ruleId !== undefined) eq('rule_id', q.ruleId);
-    if (q.status !== undefined) eq('status', q.status);
-    if (q.host !== undefined) eq('host', q.host);
-    if (q.minSeverity !== undefined) {
-      where.push('severity_rank >= ?');
-      params.push(SEVERITY_RANK[q.minSeverity]);
+    const scope = q.scope ?? 'all';
+    if (isEmptyScope(scope)) return { items: [], total: 0, limit, offset };
+    const w = conditions();
+    w.scope(scope);
+    if (q.application !== undefined) w.application(q.application);
+    if (q.endpointId !== undefined) w.add('endpoint_id = ?', q.endpointId);
+    if (q.severity !== undefined) w.add('severity = ?', q.severity);
+    if (q.ruleId !== undefined) w.add('rule_id = ?', q.ruleId);
+    // Unary + keeps the planner from driving the query by status: two values, so the index would hand
+    // it most of the table to sort. Walking the sort index and testing status is the cheap plan.
+    if (q.status !== undefined) w.add('+status = ?', q.status);
+    if (q.host !== undefined) w.add('host = ?', q.host);
+    if (q.owasp !== undefined) w.add('owasp = ?', q.owasp);
+    if (q.minSeverity !== undefined) w.add('severity_rank >= ?', SEVERITY_RANK[q.minSeverity]);
+    if (q.search !== undefined && q.search !== '') {
+      // A substring test cannot seek, so it scans; the narrow findings_search index instead of the table.
+      w.add('rowid IN (SELECT rowid FROM findings WHERE instr(search_text, ?) > 0)', q.search.toLowerCase());
     }
-    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = cached(`SELECT COUNT(*) FROM findings ${whereSql}`).pluck().get(...params) as number;
-    const rows =
+    const sort = FINDING_SORTS[q.sort ?? 'severity'] ?? FINDING_SORTS.severity;
+    const dir = (q.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
+    const orderSql = [...sort.columns, 'id'].map((col) => `${col} ${dir}`).join(', ');
+
+    const total = cached(`SELECT COUNT(*) FROM findings ${w.sql()}`).pluck().get(...w.params) as number;
+    // Ids first, documents after: when a filter index drives the query, the sort then handles keys,
+    // not every matching document.
+    const ids =
       limit === 0
         ? []
-        : (cached(
-            `SELECT doc, status FROM findings ${whereSql} ORDER BY severity_rank DESC, last_seen_ms DESC, id ASC LIMIT ? OFFSET ?`,
-          ).all(...params, limit, offset) as FindingRow[]);
-    return { items: rows.map(rowToFinding), total, limit, offset };
-  }
+        : (cached(`SELECT id FROM findings ${w.sql()} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).pluck().all(...w.params, limit, offset) as string[]);
+    const items = ids.map((id) => rowToFinding(st.getFinding.get(id) as FindingRow));
+    return { items, total, limit, offset };
+  });
 
   const addSamples = db.transaction((samples: EventSample[], maxPerEndpoint: number) => {
     const keep = Math.max(0, Math.trunc(Number.isNaN(maxPerEndpoint) ? 0 : maxPerEndpoint));
@@ -550,14 +849,221 @@ function connect(db: Database.Database) {
     st.pruneRejects.run(Math.max(0, Math.trunc(Number.isNaN(maxKept) ? 0 : maxKept)));
   });
 
+  const createFirstUser = db.transaction((user: StoredUser) => st.insertFirstUser.run(userParams(user)).changes > 0);
+
+  function listUsers(q: UserQuery): Page<StoredUser> {
+    const { limit, offset } = pageBounds(q.limit, q.offset);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.role !== undefined) {
+      where.push('role = ?');
+      params.push(q.role);
+    }
+    if (q.status !== undefined) {
+      where.push('status = ?');
+      params.push(q.status);
+    }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = cached(`SELECT COUNT(*) FROM users ${whereSql}`).pluck().get(...params) as number;
+    const rows =
+      limit === 0 ? [] : (cached(`SELECT * FROM users ${whereSql} ORDER BY email_key, id LIMIT ? OFFSET ?`).all(...params, limit, offset) as UserRow[]);
+    return { items: rows.map(rowToUser), total, limit, offset };
+  }
+
+  const updateUser = db.transaction((id: string, patch: UserPatch): StoredUser | null => {
+    const sets: string[] = ['updated_at = ?'];
+    const params: unknown[] = [patch.updatedAt];
+    const set = (column: string, value: unknown) => {
+      sets.push(`${column} = ?`);
+      params.push(value);
+    };
+    if (patch.displayName !== undefined) set('display_name', patch.displayName);
+    if (patch.role !== undefined) set('role', patch.role);
+    if (patch.applications !== undefined) set('applications', JSON.stringify(patch.applications));
+    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.passwordHash !== undefined) set('password_hash', patch.passwordHash);
+    if (patch.failedLogins !== undefined) set('failed_logins', patch.failedLogins);
+    if (patch.lockedUntil !== undefined) set('locked_until', patch.lockedUntil);
+    if (cached(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...params, id).changes === 0) return null;
+    return rowToUser(st.getUser.get(id) as UserRow);
+  });
+
+  const recordLoginFailure = db.transaction(
+    (id: string, o: { lockAfter: number; lockUntil: string; at: string }): LoginFailureResult | null => {
+      const current = st.getFailedLogins.get(id) as number | undefined;
+      if (current === undefined) return null;
+      const count = current + 1;
+      const locked = count >= Math.max(1, Math.trunc(o.lockAfter));
+      st.setFailedLogins.run(locked ? 0 : count, locked ? o.lockUntil : null, o.at, id);
+      return { failedLogins: locked ? 0 : count, lockedUntil: st.getLockedUntil.get(id) as string | null, locked };
+    },
+  );
+
+  const consumeUserToken = db.transaction((hash: string, purpose: UserTokenPurpose, at: string): StoredUserToken | null => {
+    const row = st.getUserToken.get(hash, purpose) as UserTokenRow | undefined;
+    if (!row || row.used_at !== null || timestampMs(at) >= row.expires_ms) return null;
+    st.useUserToken.run(at, hash);
+    return { ...rowToUserToken(row), usedAt: at };
+  });
+
+  const createSession = db.transaction((s: StoredSession, maxPerUser: number) => {
+    st.insertSession.run({
+      id_hash: s.idHash,
+      user_id: s.userId,
+      csrf_hash: s.csrfHash,
+      client_address: s.clientAddress,
+      created_at: s.createdAt,
+      created_ms: timestampMs(s.createdAt),
+      last_seen_at: s.lastSeenAt,
+      last_seen_ms: timestampMs(s.lastSeenAt),
+      expires_at: s.expiresAt,
+      expires_ms: timestampMs(s.expiresAt),
+    });
+    st.pruneUserSessions.run(s.userId, Math.max(1, Math.trunc(Number.isNaN(maxPerUser) ? 1 : maxPerUser)));
+  });
+
+  function applicationParams(app: Application) {
+    return {
+      id: app.id,
+      name: app.name,
+      name_key: app.name.trim().toLowerCase(),
+      owners: JSON.stringify(app.owners),
+      matchers: JSON.stringify(app.matchers),
+      created_at: app.createdAt,
+      created_ms: timestampMs(app.createdAt),
+      updated_at: app.updatedAt,
+    };
+  }
+
+  // An application change re-assigns the whole estate in its own transaction: no reader ever sees
+  // endpoints claimed by an application list that did not exist.
+  const createApplication = db.transaction((app: Application) => {
+    st.insertApplication.run(applicationParams(app));
+    for (const owner of app.owners) st.insertApplicationOwner.run(app.id, owner);
+    reassignApplications(db, loadApplicationMatchers(db));
+  });
+
+  const updateApplication = db.transaction((app: Application): boolean => {
+    const { created_at: _c, created_ms: _m, ...params } = applicationParams(app);
+    const before = st.getApplicationMatchers.get(app.id) as string | undefined;
+    if (st.updateApplication.run(params).changes === 0) return false;
+    st.deleteApplicationOwners.run(app.id);
+    for (const owner of app.owners) st.insertApplicationOwner.run(app.id, owner);
+    // A new name or owner list claims nothing new.
+    if (before !== params.matchers) reassignApplications(db, loadApplicationMatchers(db));
+    return true;
+  });
+
+  const deleteApplication = db.transaction((id: string): boolean => {
+    if (st.deleteApplication.run(id).changes === 0) return false;
+    reassignApplications(db, loadApplicationMatchers(db));
+    return true;
+  });
+
+  /** Runs an application change; the cached list is dropped whether it commits or rolls back. */
+  function changingApplications<T>(fn: () => T): T {
+    try {
+      return fn();
+    } finally {
+      appCache = null;
+    }
+  }
+
+  function listApplications(q: ApplicationQuery): Page<Application> {
+    const { limit, offset } = pageBounds(q.limit, q.offset);
+    const whereSql = q.owner !== undefined ? 'WHERE id IN (SELECT application_id FROM application_owners WHERE user_id = ?)' : '';
+    const params = q.owner !== undefined ? [q.owner] : [];
+    const total = cached(`SELECT COUNT(*) FROM applications ${whereSql}`).pluck().get(...params) as number;
+    const rows =
+      limit === 0
+        ? []
+        : (cached(`SELECT * FROM applications ${whereSql} ORDER BY created_ms, id LIMIT ? OFFSET ?`).all(...params, limit, offset) as ApplicationRow[]);
+    return { items: rows.map(rowToApplication), total, limit, offset };
+  }
+
+  const appendAudit = db.transaction((d: AuditDraft): AuditEntry => {
+    const last = st.lastAudit.get() as { seq: number; hash: string } | undefined;
+    const unsealed = {
+      seq: (last?.seq ?? 0) + 1,
+      at: d.at,
+      actor: { kind: d.actor.kind, id: d.actor.id },
+      action: d.action,
+      target: d.target ? { type: d.target.type, id: d.target.id } : null,
+      before: toJsonData(d.before),
+      after: toJsonData(d.after),
+      clientAddress: d.clientAddress,
+    };
+    const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+    const entry: AuditEntry = { ...unsealed, prevHash, hash: auditEntryHash(prevHash, unsealed) };
+    st.insertAudit.run({
+      seq: entry.seq,
+      at: entry.at,
+      at_ms: timestampMs(entry.at),
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      action: entry.action,
+      target_type: entry.target?.type ?? null,
+      target_id: entry.target?.id ?? null,
+      before_json: JSON.stringify(entry.before),
+      after_json: JSON.stringify(entry.after),
+      client_address: entry.clientAddress,
+      prev_hash: entry.prevHash,
+      hash: entry.hash,
+    });
+    return entry;
+  });
+
+  function listAudit(q: AuditQuery): Page<AuditEntry> {
+    const { limit, offset } = pageBounds(q.limit, q.offset);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const eq = (column: string, value: unknown) => {
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    if (q.actorId !== undefined) eq('actor_id', q.actorId);
+    if (q.actorKind !== undefined) eq('actor_kind', q.actorKind);
+    if (q.action !== undefined) eq('action', q.action);
+    if (q.targetType !== undefined) eq('target_type', q.targetType);
+    if (q.targetId !== undefined) eq('target_id', q.targetId);
+    if (q.from !== undefined) {
+      where.push('at_ms >= ?');
+      params.push(timestampMs(q.from));
+    }
+    if (q.to !== undefined) {
+      where.push('at_ms < ?');
+      params.push(timestampMs(q.to));
+    }
+    const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const total = cached(`SELECT COUNT(*) FROM audit_log ${whereSql}`).pluck().get(...params) as number;
+    const rows =
+      limit === 0 ? [] : (cached(`SELECT * FROM audit_log ${whereSql} ORDER BY seq ${dir} LIMIT ? OFFSET ?`).all(...params, limit, offset) as AuditRow[]);
+    return { items: rows.map(rowToAudit), total, limit, offset };
+  }
+
   return {
     db,
     st,
+    createFirstUser: (user: StoredUser) => createFirstUser.immediate(user),
+    listUsers,
+    updateUser: (id: string, patch: UserPatch) => updateUser.immediate(id, patch),
+    recordLoginFailure: (id: string, o: { lockAfter: number; lockUntil: string; at: string }) => recordLoginFailure.immediate(id, o),
+    consumeUserToken: (hash: string, purpose: UserTokenPurpose, at: string) => consumeUserToken.immediate(hash, purpose, at),
+    createSession: (s: StoredSession, maxPerUser: number) => createSession.immediate(s, maxPerUser),
+    createApplication: (app: Application) => changingApplications(() => createApplication.immediate(app)),
+    updateApplication: (app: Application) => changingApplications(() => updateApplication.immediate(app)),
+    deleteApplication: (id: string) => changingApplications(() => deleteApplication.immediate(id)),
+    listApplications,
+    // IMMEDIATE takes the write lock before reading the last entry: two processes cannot both extend it.
+    appendAudit: (d: AuditDraft) => appendAudit.immediate(d),
+    listAudit,
     saveEndpoints: (rows: StoredEndpoint[], removed: string[]) => saveEndpoints.immediate(rows, removed),
-    listEndpoints,
+    listEndpoints: (q: EndpointQuery) => listEndpoints.deferred(q),
     inventorySummary,
+    dashboard: (scope: ApplicationScope, opts: { top: number; days: number }) => dashboard.deferred(scope, opts),
     saveFindings: (findings: Finding[]) => saveFindings.immediate(findings),
-    listFindings,
+    listFindings: (q: FindingQuery) => listFindings.deferred(q),
     addSamples: (samples: EventSample[], max: number) => addSamples.immediate(samples, max),
     addRejects: (rejects: StoredReject[], max: number) => addRejects.immediate(rejects, max),
   };
@@ -566,27 +1072,113 @@ function connect(db: Database.Database) {
 // ---------------------------------------------------------------------------------------------------------
 // Rows and their mapping to contract objects.
 
+/** A WHERE clause built from parts, with its parameters in order. */
+interface Conditions {
+  readonly parts: string[];
+  readonly params: unknown[];
+  add(sql: string, ...values: unknown[]): void;
+  /** Visibility: rows of no application are outside every scope but `'all'`. */
+  scope(scope: ApplicationScope): void;
+  application(id: string): void;
+  sql(): string;
+}
+
+/** New conditions, optionally starting from a copy of `base`. */
+function conditions(base?: Conditions): Conditions {
+  const parts = base ? [...base.parts] : [];
+  const params = base ? [...base.params] : [];
+  const add = (sql: string, ...values: unknown[]) => {
+    parts.push(sql);
+    params.push(...values);
+  };
+  return {
+    parts,
+    params,
+    add,
+    // A literal list, not json_each: the planner then knows it is short and drives the query by the
+    // application index. Padded to a power of two (repeats do not change IN) to bound the statement texts.
+    scope: (scope) => {
+      if (scope === 'all') return;
+      const ids = [...scope];
+      const last = ids.at(-1);
+      if (last === undefined) add('0');
+      else {
+        while ((ids.length & (ids.length - 1)) !== 0) ids.push(last);
+        add(`application_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
+      }
+    },
+    application: (id) => {
+      if (id === UNASSIGNED_APPLICATION) add('application_id IS NULL');
+      else add('application_id = ?', id);
+    },
+    sql: () => (parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : ''),
+  };
+}
+
+function isEmptyScope(scope: ApplicationScope): boolean {
+  return scope !== 'all' && scope.length === 0;
+}
+
+const DAY_MS = 86_400_000;
+/** `dashboard`'s `days` is bounded: the series is built in memory, one entry a day. */
+const MAX_DASHBOARD_DAYS = 366;
+
+function boundedInt(value: number, max: number): number {
+  return Number.isNaN(value) ? 0 : Math.min(Math.max(Math.trunc(value), 0), max);
+}
+
+interface CountRow {
+  k: string;
+  n: number;
+}
+
+const byColumns =
+  (...columns: string[]) =>
+  (dir: 'ASC' | 'DESC'): string =>
+    [...columns, 'id'].map((col) => `${col} ${dir}`).join(', ');
+
 /**
  * Sort keys and their natural direction (biggest, newest and riskiest first; names alphabetically).
- * `id` is appended as the tiebreaker in the same direction, so pages never overlap or skip.
+ * `id` is appended as the tiebreaker in the same direction, so pages never overlap or skip, and every
+ * ordering matches an index read forwards or backwards.
  */
-const ENDPOINT_SORTS: Record<NonNullable<EndpointQuery['sort']>, { columns: string[]; defaultOrder: 'asc' | 'desc' }> = {
-  risk: { columns: ['risk_score'], defaultOrder: 'desc' },
-  calls: { columns: ['calls'], defaultOrder: 'desc' },
+const ENDPOINT_SORTS: Record<EndpointSort, { orderBy: (dir: 'ASC' | 'DESC') => string; defaultOrder: 'asc' | 'desc' }> = {
+  risk: { orderBy: byColumns('risk_score'), defaultOrder: 'desc' },
+  calls: { orderBy: byColumns('calls'), defaultOrder: 'desc' },
+  consumers: { orderBy: byColumns('consumers'), defaultOrder: 'desc' },
+  lastSeen: { orderBy: byColumns('last_seen_ms'), defaultOrder: 'desc' },
+  firstSeen: { orderBy: byColumns('first_seen_ms'), defaultOrder: 'desc' },
+  path: { orderBy: byColumns('path_template'), defaultOrder: 'asc' },
+  host: { orderBy: byColumns('host', 'path_template'), defaultOrder: 'asc' },
+  method: { orderBy: byColumns('method', 'host', 'path_template'), defaultOrder: 'asc' },
+  api: { orderBy: byColumns('api', 'path_template'), defaultOrder: 'asc' },
+  // Unassigned endpoints come last in both directions. NULL sorts lowest, so descending is the plain
+  // index backwards; ascending needs the IS NULL term (and its own index, endpoints_application_sort).
+  application: {
+    orderBy: (dir) => (dir === 'ASC' ? 'application_id IS NULL, application_id ASC, id ASC' : 'application_id DESC, id DESC'),
+    defaultOrder: 'asc',
+  },
+};
+
+/** As for endpoints; `severity` is severity, then `lastSeen`. */
+const FINDING_SORTS: Record<FindingSort, { columns: string[]; defaultOrder: 'asc' | 'desc' }> = {
+  severity: { columns: ['severity_rank', 'last_seen_ms'], defaultOrder: 'desc' },
   lastSeen: { columns: ['last_seen_ms'], defaultOrder: 'desc' },
   firstSeen: { columns: ['first_seen_ms'], defaultOrder: 'desc' },
-  path: { columns: ['path_template'], defaultOrder: 'asc' },
-  host: { columns: ['host', 'path_template'], defaultOrder: 'asc' },
+  count: { columns: ['count'], defaultOrder: 'desc' },
+  rule: { columns: ['rule_id'], defaultOrder: 'asc' },
+  host: { columns: ['host'], defaultOrder: 'asc' },
 };
 
 const SUMMARY_COLUMNS =
-  'id, host, api, method, path_template, first_seen, last_seen, calls, consumers, documented, risk_score, ' +
-  'risk_level, internet_exposed, authenticated, plain_http, data_classes';
+  'id, host, api, application_id, method, path_template, first_seen, last_seen, calls, consumers, documented, risk_score, ' +
+  'risk_level, internet_exposed, authenticated, plain_http, data_classes, auth_kinds';
 
 interface SummaryRow {
   id: string;
   host: string;
   api: string;
+  application_id: string | null;
   method: string;
   path_template: string;
   first_seen: string;
@@ -600,6 +1192,7 @@ interface SummaryRow {
   authenticated: number;
   plain_http: number;
   data_classes: string;
+  auth_kinds: string;
 }
 
 function rowToSummary(r: SummaryRow): EndpointSummary {
@@ -607,6 +1200,7 @@ function rowToSummary(r: SummaryRow): EndpointSummary {
     id: r.id,
     host: r.host,
     api: r.api,
+    applicationId: r.application_id,
     method: r.method as EndpointSummary['method'],
     pathTemplate: r.path_template,
     firstSeen: r.first_seen,
@@ -620,22 +1214,34 @@ function rowToSummary(r: SummaryRow): EndpointSummary {
     authenticated: r.authenticated === 1,
     plainHttp: r.plain_http === 1,
     dataClasses: JSON.parse(r.data_classes) as string[],
+    authKinds: JSON.parse(r.auth_kinds) as EndpointSummary['authKinds'],
   };
 }
 
-/** Host and path, separated by a newline so that a search cannot match across the boundary. */
-function searchText(host: string, pathTemplate: string): string {
-  return `${host.toLowerCase()}\n${pathTemplate.toLowerCase()}`;
+interface EndpointDocRow {
+  doc: string;
+  application_id: string | null;
 }
+
+/** The application lives in its column: re-assignment updates the column, not every document. */
+function rowToEndpoint(r: EndpointDocRow): Endpoint {
+  return { ...(JSON.parse(r.doc) as Endpoint), applicationId: r.application_id };
+}
+
+const FINDING_COLUMNS = 'doc, status, application_id';
 
 interface FindingRow {
   doc: string;
   status: string;
+  application_id: string | null;
 }
 
-/** `status` lives in its column because `resolveFindingsNotIn` changes it in bulk without rewriting docs. */
+/**
+ * `status` lives in its column because `resolveFindingsNotIn` changes it in bulk without rewriting docs;
+ * `applicationId` because re-assignment does the same.
+ */
 function rowToFinding(r: FindingRow): Finding {
-  return { ...(JSON.parse(r.doc) as Finding), status: r.status as Finding['status'] };
+  return { ...(JSON.parse(r.doc) as Finding), status: r.status as Finding['status'], applicationId: r.application_id };
 }
 
 interface RejectRow {
@@ -670,5 +1276,156 @@ function rowToToken(r: TokenRow): StoredToken {
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
     revoked: r.revoked === 1,
+  };
+}
+
+const USER_COLUMNS =
+  'id, email, email_key, display_name, role, applications, status, password_hash, failed_logins, locked_until, ' +
+  'last_login_at, created_at, updated_at';
+const USER_PARAMS =
+  '@id, @email, @email_key, @display_name, @role, @applications, @status, @password_hash, @failed_logins, @locked_until, ' +
+  '@last_login_at, @created_at, @updated_at';
+
+interface UserRow {
+  id: string;
+  email: string;
+  email_key: string;
+  display_name: string;
+  role: string;
+  applications: string;
+  status: string;
+  password_hash: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function userParams(u: StoredUser): UserRow {
+  return {
+    id: u.id,
+    email: u.email,
+    email_key: emailKey(u.email),
+    display_name: u.displayName,
+    role: u.role,
+    applications: JSON.stringify(u.applications),
+    status: u.status,
+    password_hash: u.passwordHash,
+    failed_logins: u.failedLogins,
+    locked_until: u.lockedUntil,
+    last_login_at: u.lastLoginAt,
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+  };
+}
+
+function rowToUser(r: UserRow): StoredUser {
+  return {
+    id: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    role: r.role as Role,
+    applications: JSON.parse(r.applications) as string[],
+    status: r.status as UserStatus,
+    failedLogins: r.failed_logins,
+    lockedUntil: r.locked_until,
+    lastLoginAt: r.last_login_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    passwordHash: r.password_hash,
+  };
+}
+
+interface UserTokenRow {
+  hash: string;
+  user_id: string;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  expires_ms: number;
+  used_at: string | null;
+}
+
+function rowToUserToken(r: UserTokenRow): StoredUserToken {
+  return {
+    hash: r.hash,
+    userId: r.user_id,
+    purpose: r.purpose as UserTokenPurpose,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    usedAt: r.used_at,
+  };
+}
+
+interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  csrf_hash: string;
+  client_address: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+function rowToSession(r: SessionRow): StoredSession {
+  return {
+    idHash: r.id_hash,
+    userId: r.user_id,
+    csrfHash: r.csrf_hash,
+    clientAddress: r.client_address,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+interface ApplicationRow {
+  id: string;
+  name: string;
+  owners: string;
+  matchers: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function rowToApplication(r: ApplicationRow): Application {
+  return {
+    id: r.id,
+    name: r.name,
+    owners: JSON.parse(r.owners) as string[],
+    matchers: JSON.parse(r.matchers) as Application['matchers'],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before_json: string;
+  after_json: string;
+  client_address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+function rowToAudit(r: AuditRow): AuditEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actor: { kind: r.actor_kind as AuditEntry['actor']['kind'], id: r.actor_id },
+    action: r.action,
+    target: r.target_type !== null && r.target_id !== null ? { type: r.target_type, id: r.target_id } : null,
+    before: JSON.parse(r.before_json) as unknown,
+    after: JSON.parse(r.after_json) as unknown,
+    clientAddress: r.client_address,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }

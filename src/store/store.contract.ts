@@ -3,7 +3,21 @@ import type { Endpoint } from '../contracts/endpoint.js';
 import type { Finding } from '../contracts/finding.js';
 import { DomainError } from '../errors/domain-errors.js';
 import { authKinds, dataClasses, makeEndpoint, makeFinding, risk } from './fixtures/builders.js';
-import { MAX_PAGE_SIZE, type EndpointQuery, type FindingQuery, type Store, type StoredToken } from './store.js';
+import type { Application } from '../contracts/identity.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash } from './audit-chain.js';
+import {
+  ENDPOINT_SORT_KEYS,
+  MAX_PAGE_SIZE,
+  UNASSIGNED_APPLICATION,
+  type AuditDraft,
+  type EndpointQuery,
+  type FindingQuery,
+  type StoredSession,
+  type Store,
+  type StoredToken,
+  type StoredUser,
+  type StoredUserToken,
+} from './store.js';
 
 export interface StoreContractOptions {
   /**
@@ -22,7 +36,10 @@ export interface StoreContractOptions {
  *   default directions are descending for risk/calls/lastSeen/firstSeen and ascending for path/host;
  *   the default sort is risk, descending;
  * - timestamps order by instant, not by text (`+02:00` offsets are honoured);
- * - findings list by severity (highest first), then `lastSeen` (newest first), then `id`;
+ * - findings list by severity (highest first), then `lastSeen` (newest first), then `id`, all in the sort
+ *   direction; other finding sorts break ties by `id` in the sort direction too;
+ * - the `application` sort puts endpoints of no application last in both directions;
+ * - the dashboard's `topRisky` orders by risk score, then calls (both descending), then `id` ascending;
  * - samples and rejects list newest first.
  * Text sorts use plain code-point order (PostgreSQL: `COLLATE "C"`).
  *
@@ -100,7 +117,7 @@ export function storeContract(
         expect(await s.getEndpoint('ep-1')).toEqual(ep);
         expect(await s.loadEndpointStates()).toEqual([{ endpoint: ep, state: { hll: [1, 2, 3] } }]);
         expect((await s.listEndpoints({ dataClass: 'email' })).total).toBe(1);
-        expect(await s.getFinding('f-1')).toEqual(finding);
+        expect(await s.getFinding('f-1')).toEqual({ ...finding, applicationId: null });
         expect(await s.getMeta('installation')).toEqual({ secret: 's' });
         expect(await s.findTokenByHash(token.hash)).toEqual(token);
         expect(await s.listSamples('ep-1', 10)).toHaveLength(1);
@@ -229,6 +246,7 @@ export function storeContract(
           id: 'ep-a',
           host: 'alpha.test',
           api: 'alpha.test/v1',
+          applicationId: null,
           method: 'GET',
           pathTemplate: '/users/{id}',
           firstSeen: '2026-01-03T00:00:00.000Z',
@@ -242,8 +260,10 @@ export function storeContract(
           authenticated: false,
           plainHttp: false,
           dataClasses: ['email', 'phone'],
+          authKinds: ['bearer-jwt', 'none'],
         });
-        expect(byId.get('ep-b')).toMatchObject({ authenticated: true, plainHttp: true, documented: true, dataClasses: ['email'] });
+        // A kind counted zero times was not seen.
+        expect(byId.get('ep-b')).toMatchObject({ authenticated: true, plainHttp: true, documented: true, dataClasses: ['email'], authKinds: ['api-key-header'] });
         expect(byId.get('ep-d')).toMatchObject({ authenticated: false, plainHttp: true, dataClasses: [] });
         expect(byId.get('ep-e')).toMatchObject({ authenticated: true, internetExposed: true, lastSeen: '2026-01-10T01:00:00+02:00' });
       });
@@ -272,6 +292,18 @@ export function storeContract(
         ['empty search', { search: '' }, ['ep-a', 'ep-b', 'ep-c', 'ep-d', 'ep-e']],
         ['combined filters', { host: 'beta.test', authenticated: false }, ['ep-d']],
         ['combined filters, no match', { dataClass: 'email', internetExposed: false }, []],
+        ['auth kind none (some calls without credentials)', { authKind: 'none' }, ['ep-a', 'ep-d']],
+        ['auth kind seen on several', { authKind: 'bearer-jwt' }, ['ep-a', 'ep-c', 'ep-e']],
+        ['auth kind counted zero times', { authKind: 'basic' }, []],
+        ['plain HTTP', { plainHttp: true }, ['ep-b', 'ep-d']],
+        ['TLS only', { plainHttp: false }, ['ep-a', 'ep-c', 'ep-e']],
+        ['documented', { documented: true }, ['ep-b', 'ep-c']],
+        ['undocumented', { documented: false }, ['ep-a', 'ep-d', 'ep-e']],
+        ['unassigned (no applications defined)', { application: UNASSIGNED_APPLICATION }, ['ep-a', 'ep-b', 'ep-c', 'ep-d', 'ep-e']],
+        ['an application that claims nothing', { application: 'app-x' }, []],
+        ['scope all', { scope: 'all' }, ['ep-a', 'ep-b', 'ep-c', 'ep-d', 'ep-e']],
+        ['empty scope', { scope: [] }, []],
+        ['combined new filters', { authKind: 'none', plainHttp: true, documented: false }, ['ep-d']],
       ];
       it.each(filterCases)('filters by %s', async (_label, query, expected) => {
         const page = await store.listEndpoints(query);
@@ -293,6 +325,17 @@ export function storeContract(
         ['path', 'desc', ['ep-a', 'ep-b', 'ep-d', 'ep-c', 'ep-e']],
         ['host', undefined, ['ep-c', 'ep-b', 'ep-a', 'ep-e', 'ep-d']],
         ['host', 'desc', ['ep-d', 'ep-e', 'ep-a', 'ep-b', 'ep-c']],
+        ['consumers', undefined, ['ep-a', 'ep-e', 'ep-d', 'ep-c', 'ep-b']],
+        ['consumers', 'asc', ['ep-b', 'ep-c', 'ep-d', 'ep-e', 'ep-a']],
+        // method, then host, then path template
+        ['method', undefined, ['ep-d', 'ep-c', 'ep-a', 'ep-e', 'ep-b']],
+        ['method', 'desc', ['ep-b', 'ep-e', 'ep-a', 'ep-c', 'ep-d']],
+        // api, then path template
+        ['api', undefined, ['ep-b', 'ep-a', 'ep-c', 'ep-e', 'ep-d']],
+        ['api', 'desc', ['ep-d', 'ep-e', 'ep-c', 'ep-a', 'ep-b']],
+        // No applications here: every row ties, so the id decides (with applications: see below).
+        ['application', undefined, ['ep-a', 'ep-b', 'ep-c', 'ep-d', 'ep-e']],
+        ['application', 'desc', ['ep-e', 'ep-d', 'ep-c', 'ep-b', 'ep-a']],
       ];
       it.each(sortCases)('sorts by %s %s, ties broken by id', async (sort, order, expected) => {
         const query: EndpointQuery = {};
@@ -352,6 +395,276 @@ export function storeContract(
       });
     });
 
+    describe('applications claim endpoints and findings', () => {
+      // In creation order: users claims /users on alpha.test, alpha the rest of alpha.test (the host is
+      // written with another case and a port, as people do). Ids sort the other way round on purpose.
+      const usersApp = makeApplication({ id: 'app-users', name: 'Users', matchers: [{ host: 'alpha.test', pathPrefix: '/users' }], createdAt: T(1) });
+      const alphaApp = makeApplication({ id: 'app-alpha', name: 'Alpha', matchers: [{ host: 'ALPHA.test:443' }], createdAt: T(2) });
+
+      async function applicationsOf(): Promise<Record<string, string | null>> {
+        const page = await store.listEndpoints({ sort: 'path', limit: 100 });
+        return Object.fromEntries(page.items.map((i) => [i.id, i.applicationId]));
+      }
+      async function findingApplications(): Promise<Record<string, string | null | undefined>> {
+        const page = await store.listFindings({ limit: 100 });
+        return Object.fromEntries(page.items.map((f) => [f.id, f.applicationId]));
+      }
+
+      it('assigns on save, replacing whatever applicationId the caller passed, in lists, reads and states', async () => {
+        await store.createApplication(usersApp);
+        await store.createApplication(alphaApp);
+        await store.saveEndpoints(fixtureRows().map((r) => ({ ...r, endpoint: { ...r.endpoint, applicationId: 'made-up' } })));
+        expect(await applicationsOf()).toEqual({ 'ep-a': 'app-users', 'ep-b': 'app-users', 'ep-c': 'app-alpha', 'ep-d': null, 'ep-e': null });
+        expect((await store.getEndpoint('ep-c'))?.applicationId).toBe('app-alpha');
+        expect((await store.getEndpoint('ep-d'))?.applicationId).toBeNull();
+        const states = await store.loadEndpointStates();
+        expect(Object.fromEntries(states.map((s) => [s.endpoint.id, s.endpoint.applicationId]))).toEqual(await applicationsOf());
+      });
+
+      it('lets the first application in creation order (by instant, not by insertion) win', async () => {
+        await store.createApplication(alphaApp);
+        await store.createApplication(usersApp);
+        await store.saveEndpoints(fixtureRows());
+        expect((await store.getEndpoint('ep-a'))?.applicationId).toBe('app-users');
+        expect((await store.getEndpoint('ep-c'))?.applicationId).toBe('app-alpha');
+      });
+
+      it('gives findings the application of their endpoint, else of their own host and path', async () => {
+        await store.createApplication(usersApp);
+        await store.createApplication(makeApplication({ id: 'app-beta', name: 'Beta', matchers: [{ host: 'beta.test' }], createdAt: T(3) }));
+        await store.saveEndpoints(fixtureRows());
+        // ep-new is not stored yet: its finding is matched on its own host and path until it is.
+        const early = makeFinding({ id: 'f-early', endpointId: 'ep-new', host: 'alpha.test', pathTemplate: '/users/{id}/cards' });
+        await store.saveFindings([...fixtureFindings(), { ...early, applicationId: 'made-up' }]);
+        expect(await findingApplications()).toEqual({
+          f1: 'app-users', f2: 'app-users', f3: 'app-users', f4: 'app-beta', f5: 'app-beta', f6: null, 'f-early': 'app-users',
+        });
+        expect((await store.getFinding('f5'))?.applicationId).toBe('app-beta');
+      });
+
+      it('re-assigns every endpoint and finding when an application is created, updated or deleted', async () => {
+        await store.saveEndpoints(fixtureRows());
+        await store.saveFindings(fixtureFindings());
+        expect(Object.values(await applicationsOf()).every((a) => a === null)).toBe(true);
+
+        await store.createApplication(usersApp);
+        await store.createApplication(alphaApp);
+        expect(await applicationsOf()).toEqual({ 'ep-a': 'app-users', 'ep-b': 'app-users', 'ep-c': 'app-alpha', 'ep-d': null, 'ep-e': null });
+        expect(await findingApplications()).toEqual({ f1: 'app-users', f2: 'app-users', f3: 'app-users', f4: null, f5: null, f6: 'app-alpha' });
+
+        // An earlier application that overlaps both takes what it matches.
+        const everything = makeApplication({ id: 'app-all', name: 'All', matchers: [{ host: '*.test' }], createdAt: '2025-12-31T00:00:00.000Z' });
+        await store.createApplication(everything);
+        expect(new Set(Object.values(await applicationsOf()))).toEqual(new Set(['app-all']));
+        expect(new Set(Object.values(await findingApplications()))).toEqual(new Set(['app-all']));
+
+        // Narrowing it hands alpha.test back; users now claims /orders instead of /users.
+        expect(await store.updateApplication({ ...everything, matchers: [{ host: 'beta.test', pathPrefix: '/orders' }], updatedAt: T(5) })).toBe(true);
+        expect(await store.updateApplication({ ...usersApp, matchers: [{ host: 'alpha.test', pathPrefix: '/orders' }], updatedAt: T(5) })).toBe(true);
+        expect(await applicationsOf()).toEqual({ 'ep-a': 'app-alpha', 'ep-b': 'app-alpha', 'ep-c': 'app-users', 'ep-d': 'app-all', 'ep-e': null });
+        expect(await findingApplications()).toEqual({ f1: 'app-alpha', f2: 'app-alpha', f3: 'app-alpha', f4: 'app-all', f5: null, f6: 'app-users' });
+        expect((await store.getEndpoint('ep-c'))?.applicationId).toBe('app-users');
+
+        expect(await store.deleteApplication('app-users')).toBe(true);
+        expect(await applicationsOf()).toEqual({ 'ep-a': 'app-alpha', 'ep-b': 'app-alpha', 'ep-c': 'app-alpha', 'ep-d': 'app-all', 'ep-e': null });
+        expect((await store.getFinding('f6'))?.applicationId).toBe('app-alpha');
+
+        // New rows are assigned with the current list at once.
+        await store.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-new', host: 'beta.test', pathTemplate: '/orders' }), state: null }]);
+        expect((await store.getEndpoint('ep-new'))?.applicationId).toBe('app-all');
+      });
+
+      it('keeps the assignment when a failed change rolls back', async () => {
+        await store.createApplication(usersApp);
+        await store.saveEndpoints(fixtureRows());
+        await expect(store.createApplication(makeApplication({ id: 'app-dup', name: 'USERS', matchers: [{ host: '*.test' }], createdAt: '2025-01-01T00:00:00.000Z' }))).rejects.toMatchObject({ code: 'conflict' });
+        await store.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-new', host: 'alpha.test', pathTemplate: '/users/x' }), state: null }]);
+        expect((await store.getEndpoint('ep-new'))?.applicationId).toBe('app-users');
+        expect((await store.getEndpoint('ep-e'))?.applicationId).toBeNull();
+      });
+
+      describe('scope and application filters', () => {
+        beforeEach(async () => {
+          await store.createApplication(usersApp);
+          await store.createApplication(alphaApp);
+          await store.saveEndpoints(fixtureRows());
+          await store.saveFindings(fixtureFindings());
+        });
+
+        const endpointCases: [string, EndpointQuery, string[]][] = [
+          ['one application in scope', { scope: ['app-users'] }, ['ep-a', 'ep-b']],
+          ['two applications in scope', { scope: ['app-alpha', 'app-users'] }, ['ep-a', 'ep-b', 'ep-c']],
+          ['a repeated id', { scope: ['app-alpha', 'app-alpha', 'app-alpha'] }, ['ep-c']],
+          ['an unknown application in scope', { scope: ['nope'] }, []],
+          ['an empty scope', { scope: [] }, []],
+          ['scope all', { scope: 'all' }, ['ep-a', 'ep-b', 'ep-c', 'ep-d', 'ep-e']],
+          ['application', { application: 'app-users' }, ['ep-a', 'ep-b']],
+          ['unassigned', { application: UNASSIGNED_APPLICATION }, ['ep-d', 'ep-e']],
+          ['unassigned within a scope (never visible to a scoped caller)', { scope: ['app-users', 'app-alpha'], application: UNASSIGNED_APPLICATION }, []],
+          ['an application outside the scope', { scope: ['app-users'], application: 'app-alpha' }, []],
+          ['scope with another filter', { scope: ['app-users', 'app-alpha'], authenticated: false }, ['ep-a']],
+          ['scope with a filter that matches only outside it', { scope: ['app-users'], host: 'beta.test' }, []],
+        ];
+        it.each(endpointCases)('endpoints: %s', async (_label, query, expected) => {
+          const page = await store.listEndpoints({ ...query, limit: 100 });
+          expect(ids(page.items).sort()).toEqual(expected);
+          expect(page.total).toBe(expected.length);
+        });
+
+        it('never returns rows outside the scope, on any page and with any sort', async () => {
+          for (const sort of ENDPOINT_SORT_KEYS) {
+            for (const order of ['asc', 'desc'] as const) {
+              const page = await store.listEndpoints({ scope: ['app-users'], sort, order, limit: 1, offset: 1 });
+              expect(page.total).toBe(2);
+              expect(page.items.map((i) => i.applicationId)).toEqual(['app-users']);
+            }
+          }
+        });
+
+        it('sorts by application id, unassigned endpoints last in both directions', async () => {
+          const asc = ['ep-c', 'ep-a', 'ep-b', 'ep-d', 'ep-e'];
+          const desc = ['ep-b', 'ep-a', 'ep-c', 'ep-e', 'ep-d'];
+          expect(ids((await store.listEndpoints({ sort: 'application' })).items)).toEqual(asc);
+          expect(ids((await store.listEndpoints({ sort: 'application', order: 'desc' })).items)).toEqual(desc);
+          for (const [order, expected] of [['asc', asc], ['desc', desc]] as const) {
+            const paged: string[] = [];
+            for (let offset = 0; offset < 5; offset += 2) paged.push(...ids((await store.listEndpoints({ sort: 'application', order, limit: 2, offset })).items));
+            expect(paged).toEqual(expected);
+          }
+        });
+
+        const findingCases: [string, FindingQuery, string[]][] = [
+          ['scope', { scope: ['app-users'] }, ['f2', 'f1', 'f3']],
+          ['scope of two', { scope: ['app-users', 'app-alpha'] }, ['f2', 'f1', 'f3', 'f6']],
+          ['an empty scope', { scope: [] }, []],
+          ['application', { application: 'app-alpha' }, ['f6']],
+          ['unassigned (of an unclaimed endpoint, or of no endpoint)', { application: UNASSIGNED_APPLICATION }, ['f4', 'f5']],
+          ['unassigned within a scope', { scope: ['app-users'], application: UNASSIGNED_APPLICATION }, []],
+          ['scope with OWASP and search', { scope: ['app-users', 'app-alpha'], owasp: 'API8:2023', search: 'http' }, ['f3']],
+          ['scope with a filter that matches only outside it', { scope: ['app-users'], host: 'beta.test' }, []],
+        ];
+        it.each(findingCases)('findings: %s', async (_label, query, expected) => {
+          const page = await store.listFindings(query);
+          expect(ids(page.items)).toEqual(expected);
+          expect(page.total).toBe(expected.length);
+        });
+      });
+    });
+
+    describe('dashboard', () => {
+      const usersApp = makeApplication({ id: 'app-users', name: 'Users', matchers: [{ host: 'alpha.test', pathPrefix: '/users' }], createdAt: T(1) });
+      const alphaApp = makeApplication({ id: 'app-alpha', name: 'Alpha', matchers: [{ host: 'alpha.test' }], createdAt: T(2) });
+      const zeros = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
+
+      beforeEach(async () => {
+        await store.createApplication(usersApp);
+        await store.createApplication(alphaApp);
+        // ep-f ties with ep-c and ep-d on risk: calls, not id, decide. Its times carry offsets whose UTC
+        // day differs from the day in the text.
+        const f = makeEndpoint({
+          id: 'ep-f', host: 'gamma.test', api: 'gamma.test', pathTemplate: '/items', risk: risk(3, 'medium'), calls: 50,
+          firstSeen: '2026-01-12T01:00:00+02:00', lastSeen: '2026-01-13T01:30:00+02:00',
+        });
+        await store.saveEndpoints([...fixtureRows(), { endpoint: f, state: null }]);
+        await store.saveFindings(fixtureFindings());
+      });
+
+      it('gives the figures of the whole estate', async () => {
+        const d = await store.dashboard('all', { top: 4, days: 10 });
+        expect({ ...d, topRisky: ids(d.topRisky) }).toEqual({
+          hosts: 3,
+          apis: 4,
+          endpoints: 6,
+          internetExposed: 3,
+          unauthenticated: 2,
+          plainHttp: 2,
+          withSensitiveData: 3,
+          byRiskLevel: { low: 1, medium: 3, high: 1, critical: 1 },
+          endpointsByDataClass: { email: 2, phone: 1, 'payment-card': 1 },
+          topRisky: ['ep-a', 'ep-b', 'ep-c', 'ep-f'],
+          // The newest lastSeen is ep-f's, 2026-01-12T23:30Z: ten UTC days up to the 12th.
+          newEndpointsByDay: [
+            { day: '2026-01-03', count: 1 },
+            { day: '2026-01-04', count: 1 },
+            { day: '2026-01-05', count: 1 },
+            { day: '2026-01-06', count: 0 },
+            { day: '2026-01-07', count: 0 },
+            { day: '2026-01-08', count: 0 },
+            { day: '2026-01-09', count: 0 },
+            { day: '2026-01-10', count: 0 },
+            { day: '2026-01-11', count: 1 },
+            { day: '2026-01-12', count: 0 },
+          ],
+          // f4 is resolved.
+          openFindingsBySeverity: { info: 1, low: 1, medium: 1, high: 1, critical: 1 },
+          openFindingsByOwasp: { 'API2:2023': 1, 'API3:2023': 1, 'API8:2023': 3 },
+        });
+        // The rows are full summaries, with their application.
+        expect(d.topRisky[0]).toEqual((await store.listEndpoints({ limit: 1 })).items[0]);
+        expect(d.topRisky[0]?.applicationId).toBe('app-users');
+      });
+
+      it('restricts every figure to the scope', async () => {
+        const d = await store.dashboard(['app-users'], { top: 10, days: 3 });
+        expect({ ...d, topRisky: ids(d.topRisky) }).toEqual({
+          hosts: 1,
+          apis: 1,
+          endpoints: 2,
+          internetExposed: 2,
+          unauthenticated: 1,
+          plainHttp: 1,
+          withSensitiveData: 2,
+          byRiskLevel: { low: 0, medium: 0, high: 1, critical: 1 },
+          endpointsByDataClass: { email: 2, phone: 1 },
+          topRisky: ['ep-a', 'ep-b'],
+          // Up to the newest lastSeen in scope (ep-a, the 10th); nothing was first seen then.
+          newEndpointsByDay: [
+            { day: '2026-01-08', count: 0 },
+            { day: '2026-01-09', count: 0 },
+            { day: '2026-01-10', count: 0 },
+          ],
+          openFindingsBySeverity: { ...zeros, medium: 1, high: 1, critical: 1 },
+          openFindingsByOwasp: { 'API2:2023': 1, 'API3:2023': 1, 'API8:2023': 1 },
+        });
+        const two = await store.dashboard(['app-alpha', 'app-users'], { top: 1, days: 1 });
+        expect(two).toMatchObject({ endpoints: 3, hosts: 1, apis: 2, newEndpointsByDay: [{ day: '2026-01-12', count: 0 }] });
+        expect(ids(two.topRisky)).toEqual(['ep-a']);
+        expect(two.openFindingsBySeverity).toEqual({ ...zeros, info: 1, medium: 1, high: 1, critical: 1 });
+      });
+
+      it('is empty for an empty scope, a scope that claims nothing, or an empty store', async () => {
+        const empty = {
+          hosts: 0,
+          apis: 0,
+          endpoints: 0,
+          internetExposed: 0,
+          unauthenticated: 0,
+          plainHttp: 0,
+          withSensitiveData: 0,
+          byRiskLevel: { low: 0, medium: 0, high: 0, critical: 0 },
+          endpointsByDataClass: {},
+          topRisky: [],
+          newEndpointsByDay: [],
+          openFindingsBySeverity: zeros,
+          openFindingsByOwasp: {},
+        };
+        expect(await store.dashboard([], { top: 5, days: 30 })).toEqual(empty);
+        expect(await store.dashboard(['nope'], { top: 5, days: 30 })).toEqual(empty);
+        await store.saveEndpoints([], ['ep-a', 'ep-b', 'ep-c', 'ep-d', 'ep-e', 'ep-f']);
+        await store.resolveFindingsNotIn(['ep-a', 'ep-b', 'ep-c', 'ep-d'], [], T(20));
+        await store.saveFindings([{ ...fixtureFindings().find((f) => f.id === 'f5')!, status: 'resolved' }]);
+        expect(await store.dashboard('all', { top: 5, days: 30 })).toEqual(empty);
+      });
+
+      it('bounds top and days', async () => {
+        const d = await store.dashboard('all', { top: 0, days: 0 });
+        expect(d.topRisky).toEqual([]);
+        expect(d.newEndpointsByDay).toEqual([]);
+        expect((await store.dashboard('all', { top: -3, days: Number.NaN })).topRisky).toEqual([]);
+        expect((await store.dashboard('all', { top: 1_000_000, days: 1_000_000 })).newEndpointsByDay.length).toBeLessThanOrEqual(366);
+      });
+    });
+
     describe('inventory summary', () => {
       it('is all zeros for an empty store', async () => {
         expect(await store.inventorySummary()).toEqual({
@@ -389,7 +702,10 @@ export function storeContract(
       it('round-trips a finding and returns null for an unknown id', async () => {
         const f = makeFinding({ evidence: { summary: 'token in query', location: 'query:access_token', sample: '[REDACTED:jwt:ab12]' } });
         await store.saveFindings([f]);
-        expect(await store.getFinding(f.id)).toEqual(f);
+        // The store adds the application (none here), and keeps no applicationId the caller passed.
+        expect(await store.getFinding(f.id)).toEqual({ ...f, applicationId: null });
+        await store.saveFindings([{ ...f, id: 'f-2', applicationId: 'made-up' }]);
+        expect((await store.getFinding('f-2'))?.applicationId).toBeNull();
         expect(await store.getFinding('nope')).toBeNull();
       });
 
@@ -461,11 +777,52 @@ export function storeContract(
           ['host', { host: 'beta.test' }, ['f4', 'f5']],
           ['combined', { status: 'open', minSeverity: 'medium' }, ['f2', 'f1', 'f3']],
           ['no match', { endpointId: 'ep-zzz' }, []],
+          ['OWASP category', { owasp: 'API8:2023' }, ['f3', 'f5', 'f6']],
+          ['OWASP category and status', { owasp: 'API2:2023', status: 'open' }, ['f1']],
+          ['OWASP category never seen', { owasp: 'API10:2023' }, []],
+          ['search in title, any case', { search: 'PERSONAL data' }, ['f2']],
+          ['search in host', { search: 'Beta.Test' }, ['f4', 'f5']],
+          ['search in path template', { search: 'orders/{' }, ['f4', 'f6']],
+          ['search does not span fields', { search: 'alpha.test/users' }, []],
+          ['search treats % and _ literally', { search: '%' }, []],
+          ['empty search', { search: '' }, ['f2', 'f1', 'f4', 'f3', 'f5', 'f6']],
+          ['search and severity', { search: 'alpha', minSeverity: 'high' }, ['f2', 'f1']],
+          ['unassigned (no applications defined)', { application: UNASSIGNED_APPLICATION }, ['f2', 'f1', 'f4', 'f3', 'f5', 'f6']],
+          ['empty scope', { scope: [] }, []],
         ];
         it.each(cases)('filters by %s, ordered by severity then lastSeen', async (_label, query, expected) => {
           const page = await store.listFindings(query);
           expect(ids(page.items)).toEqual(expected);
           expect(page.total).toBe(expected.length);
+        });
+
+        const sortCases: [FindingQuery['sort'], FindingQuery['order'] | undefined, string[]][] = [
+          ['severity', undefined, ['f2', 'f1', 'f4', 'f3', 'f5', 'f6']],
+          ['severity', 'asc', ['f6', 'f5', 'f3', 'f4', 'f1', 'f2']],
+          ['lastSeen', undefined, ['f6', 'f5', 'f2', 'f1', 'f3', 'f4']],
+          ['lastSeen', 'asc', ['f4', 'f3', 'f1', 'f2', 'f5', 'f6']],
+          ['firstSeen', undefined, ['f5', 'f2', 'f4', 'f3', 'f6', 'f1']],
+          ['firstSeen', 'asc', ['f1', 'f6', 'f3', 'f4', 'f2', 'f5']],
+          ['count', undefined, ['f2', 'f4', 'f5', 'f3', 'f6', 'f1']],
+          ['count', 'asc', ['f1', 'f6', 'f3', 'f5', 'f4', 'f2']],
+          ['rule', undefined, ['f1', 'f4', 'f6', 'f2', 'f3', 'f5']],
+          ['rule', 'desc', ['f5', 'f3', 'f2', 'f6', 'f4', 'f1']],
+          ['host', undefined, ['f1', 'f2', 'f3', 'f6', 'f4', 'f5']],
+          ['host', 'desc', ['f5', 'f4', 'f6', 'f3', 'f2', 'f1']],
+        ];
+        it.each(sortCases)('sorts by %s %s, ties broken by id, and pages without gaps', async (sort, order, expected) => {
+          const query: FindingQuery = { sort };
+          if (order) query.order = order;
+          expect(ids((await store.listFindings(query)).items)).toEqual(expected);
+          const paged: string[] = [];
+          for (let offset = 0; offset < 6; offset += 4) paged.push(...ids((await store.listFindings({ ...query, limit: 4, offset })).items));
+          expect(paged).toEqual(expected);
+        });
+
+        it('sorts within a filter, with the total of the filter', async () => {
+          const page = await store.listFindings({ status: 'open', sort: 'count', order: 'asc', limit: 2, offset: 1 });
+          expect(ids(page.items)).toEqual(['f6', 'f3']);
+          expect(page.total).toBe(5);
         });
 
         it('pages with a total, default limit and cap', async () => {
@@ -507,7 +864,7 @@ export function storeContract(
           await store.resolveFindingsNotIn(['ep-a'], [], T(20));
           const f2 = fixtureFindings().find((f) => f.id === 'f2')!;
           await store.saveFindings([{ ...f2, lastSeen: T(22) }]);
-          expect(await store.getFinding('f2')).toMatchObject({ status: 'open', lastSeen: T(22), count: 2 });
+          expect(await store.getFinding('f2')).toMatchObject({ status: 'open', lastSeen: T(22), count: 2 * f2.count });
         });
       });
     });
@@ -625,6 +982,333 @@ export function storeContract(
         expect(await store.listTokens()).toHaveLength(1);
       });
     });
+    describe('users', () => {
+      it('round-trips a user, finds it by email in any case, and answers null for unknown ones', async () => {
+        const user = makeUser({ id: 'u-1', email: 'Ana.Lopez@Example.com', applications: ['app-1'], passwordHash: 'scrypt$16$8$1$c2FsdA$a2V5' });
+        await store.createUser(user);
+        expect(await store.getUser('u-1')).toEqual(user);
+        expect(await store.findUserByEmail('ana.lopez@example.COM')).toEqual(user);
+        expect(await store.findUserByEmail('  ana.lopez@example.com ')).toEqual(user);
+        expect(await store.getUser('u-2')).toBeNull();
+        expect(await store.findUserByEmail('other@example.com')).toBeNull();
+      });
+
+      it('compares emails with Unicode case folding, not only ASCII', async () => {
+        await store.createUser(makeUser({ id: 'u-1', email: 'ÉLODIE@example.com' }));
+        expect((await store.findUserByEmail('élodie@example.com'))?.id).toBe('u-1');
+        await expect(store.createUser(makeUser({ id: 'u-2', email: 'élodie@EXAMPLE.com' }))).rejects.toMatchObject({ code: 'conflict' });
+      });
+
+      it.each([
+        ['id', { id: 'u-1', email: 'other@example.com' }],
+        ['email, in another case', { id: 'u-2', email: 'ANA@example.com' }],
+      ])('rejects a duplicate %s as a conflict', async (_label, dup) => {
+        await store.createUser(makeUser({ id: 'u-1', email: 'ana@example.com' }));
+        await expect(store.createUser(makeUser(dup))).rejects.toMatchObject({ code: 'conflict' });
+        expect((await store.listUsers({})).total).toBe(1);
+      });
+
+      it('creates the first user only while there is none', async () => {
+        expect(await store.createFirstUser(makeUser({ id: 'u-1', email: 'a@example.com' }))).toBe(true);
+        expect(await store.createFirstUser(makeUser({ id: 'u-2', email: 'b@example.com' }))).toBe(false);
+        expect((await store.listUsers({})).items.map((u) => u.id)).toEqual(['u-1']);
+      });
+
+      it('lists by email (case-insensitive), filters by role and status, and pages with a cap', async () => {
+        await store.createUser(makeUser({ id: 'u-1', email: 'carol@example.com', role: 'auditor' }));
+        await store.createUser(makeUser({ id: 'u-2', email: 'Bob@example.com', role: 'admin', status: 'disabled' }));
+        await store.createUser(makeUser({ id: 'u-3', email: 'alice@example.com', role: 'admin' }));
+        expect((await store.listUsers({})).items.map((u) => u.id)).toEqual(['u-3', 'u-2', 'u-1']);
+        expect((await store.listUsers({ role: 'admin' })).items.map((u) => u.id)).toEqual(['u-3', 'u-2']);
+        expect((await store.listUsers({ role: 'admin', status: 'active' })).items.map((u) => u.id)).toEqual(['u-3']);
+        expect(await store.listUsers({ limit: 1, offset: 1 })).toMatchObject({ total: 3, limit: 1, offset: 1, items: [{ id: 'u-2' }] });
+        expect((await store.listUsers({ limit: 100_000 })).limit).toBe(MAX_PAGE_SIZE);
+        expect(await store.listUsers({ limit: 0 })).toEqual({ items: [], total: 3, limit: 0, offset: 0 });
+      });
+
+      it('updates only the fields in the patch and answers null for an unknown id', async () => {
+        const user = makeUser({ id: 'u-1', passwordHash: 'h1', lockedUntil: T(3) });
+        await store.createUser(user);
+        const updated = await store.updateUser('u-1', { role: 'workload-owner', applications: ['app-1', 'app-2'], updatedAt: T(5) });
+        expect(updated).toEqual({ ...user, role: 'workload-owner', applications: ['app-1', 'app-2'], updatedAt: T(5) });
+        expect(await store.getUser('u-1')).toEqual(updated);
+        // null is a value: it clears.
+        expect(await store.updateUser('u-1', { passwordHash: null, lockedUntil: null, status: 'disabled', updatedAt: T(6) })).toMatchObject({
+          passwordHash: null,
+          lockedUntil: null,
+          status: 'disabled',
+          role: 'workload-owner',
+        });
+        expect(await store.updateUser('nope', { role: 'admin', updatedAt: T(6) })).toBeNull();
+        expect((await store.listUsers({ role: 'workload-owner' })).total).toBe(1);
+      });
+
+      it('counts consecutive failed logins, locks at the threshold and starts counting again', async () => {
+        await store.createUser(makeUser({ id: 'u-1' }));
+        const fail = () => store.recordLoginFailure('u-1', { lockAfter: 3, lockUntil: T(9), at: T(2) });
+        expect(await fail()).toEqual({ failedLogins: 1, lockedUntil: null, locked: false });
+        expect(await fail()).toEqual({ failedLogins: 2, lockedUntil: null, locked: false });
+        expect(await fail()).toEqual({ failedLogins: 0, lockedUntil: T(9), locked: true });
+        expect(await store.getUser('u-1')).toMatchObject({ failedLogins: 0, lockedUntil: T(9) });
+        expect(await fail()).toMatchObject({ failedLogins: 1, locked: false });
+        expect(await store.recordLoginFailure('nope', { lockAfter: 3, lockUntil: T(9), at: T(2) })).toBeNull();
+      });
+
+      it('counts concurrent failures exactly', async () => {
+        await store.createUser(makeUser({ id: 'u-1' }));
+        await Promise.all(Array.from({ length: 7 }, () => store.recordLoginFailure('u-1', { lockAfter: 100, lockUntil: T(9), at: T(2) })));
+        expect((await store.getUser('u-1'))?.failedLogins).toBe(7);
+      });
+
+      it('clears failures and the lock on a successful login, and records its time', async () => {
+        await store.createUser(makeUser({ id: 'u-1', failedLogins: 2, lockedUntil: T(9) }));
+        await store.recordLoginSuccess('u-1', T(4));
+        expect(await store.getUser('u-1')).toMatchObject({ failedLogins: 0, lockedUntil: null, lastLoginAt: T(4) });
+      });
+    });
+
+    describe('invitation and reset tokens', () => {
+      beforeEach(async () => {
+        await store.createUser(makeUser({ id: 'u-1', email: 'a@example.com' }));
+        await store.createUser(makeUser({ id: 'u-2', email: 'b@example.com' }));
+      });
+
+      it('finds a token by hash and purpose only', async () => {
+        const t = makeUserToken({ hash: 'a'.repeat(64), purpose: 'invite' });
+        await store.createUserToken(t);
+        expect(await store.findUserToken('a'.repeat(64), 'invite')).toEqual(t);
+        expect(await store.findUserToken('a'.repeat(64), 'reset')).toBeNull();
+        expect(await store.findUserToken('b'.repeat(64), 'invite')).toBeNull();
+      });
+
+      it('rejects a duplicate hash and a token for an unknown user as conflicts', async () => {
+        await store.createUserToken(makeUserToken({ hash: 'a'.repeat(64) }));
+        await expect(store.createUserToken(makeUserToken({ hash: 'a'.repeat(64), userId: 'u-2' }))).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.createUserToken(makeUserToken({ hash: 'b'.repeat(64), userId: 'nobody' }))).rejects.toMatchObject({ code: 'conflict' });
+      });
+
+      it('is consumed once, before its expiry, for its purpose only', async () => {
+        await store.createUserToken(makeUserToken({ hash: 'a'.repeat(64), purpose: 'reset', expiresAt: T(5) }));
+        expect(await store.consumeUserToken('a'.repeat(64), 'invite', T(2))).toBeNull();
+        expect(await store.consumeUserToken('a'.repeat(64), 'reset', T(2))).toMatchObject({ userId: 'u-1', usedAt: T(2) });
+        expect(await store.consumeUserToken('a'.repeat(64), 'reset', T(3))).toBeNull();
+        expect(await store.findUserToken('a'.repeat(64), 'reset')).toMatchObject({ usedAt: T(2) });
+      });
+
+      it.each([
+        ['at its expiry', T(5)],
+        ['after its expiry', T(6)],
+        ['after its expiry, given with an offset', '2026-01-05T01:00:00+00:30'],
+      ])('cannot be consumed %s', async (_label, at) => {
+        await store.createUserToken(makeUserToken({ hash: 'a'.repeat(64), expiresAt: T(5) }));
+        expect(await store.consumeUserToken('a'.repeat(64), 'invite', at)).toBeNull();
+        expect(await store.findUserToken('a'.repeat(64), 'invite')).toMatchObject({ usedAt: null });
+      });
+
+      it('gives a token to one of two concurrent consumers only', async () => {
+        await store.createUserToken(makeUserToken({ hash: 'a'.repeat(64), expiresAt: T(5) }));
+        const results = await Promise.all([1, 2, 3].map(() => store.consumeUserToken('a'.repeat(64), 'invite', T(2))));
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+      });
+
+      it('revokes the unused tokens of one user and purpose', async () => {
+        await store.createUserToken(makeUserToken({ hash: '1'.repeat(64), purpose: 'invite' }));
+        await store.createUserToken(makeUserToken({ hash: '2'.repeat(64), purpose: 'invite' }));
+        await store.createUserToken(makeUserToken({ hash: '3'.repeat(64), purpose: 'reset' }));
+        await store.createUserToken(makeUserToken({ hash: '4'.repeat(64), purpose: 'invite', userId: 'u-2' }));
+        await store.consumeUserToken('2'.repeat(64), 'invite', T(2));
+        expect(await store.revokeUserTokens('u-1', 'invite')).toBe(1);
+        expect(await store.findUserToken('1'.repeat(64), 'invite')).toBeNull();
+        expect(await store.findUserToken('2'.repeat(64), 'invite')).not.toBeNull();
+        expect(await store.findUserToken('3'.repeat(64), 'reset')).not.toBeNull();
+        expect(await store.findUserToken('4'.repeat(64), 'invite')).not.toBeNull();
+      });
+    });
+
+    describe('sessions', () => {
+      beforeEach(async () => {
+        await store.createUser(makeUser({ id: 'u-1', email: 'a@example.com' }));
+        await store.createUser(makeUser({ id: 'u-2', email: 'b@example.com' }));
+      });
+
+      it('round-trips a session by the hash of its id, and records the last use', async () => {
+        const s = makeSession({ idHash: 'a'.repeat(64), clientAddress: '203.0.113.7' });
+        await store.createSession(s, 10);
+        expect(await store.findSession('a'.repeat(64))).toEqual(s);
+        expect(await store.findSession('b'.repeat(64))).toBeNull();
+        await store.touchSession('a'.repeat(64), T(3));
+        expect((await store.findSession('a'.repeat(64)))?.lastSeenAt).toBe(T(3));
+      });
+
+      it('rejects a session for an unknown user and a duplicate id as conflicts', async () => {
+        await store.createSession(makeSession({ idHash: 'a'.repeat(64) }), 10);
+        await expect(store.createSession(makeSession({ idHash: 'a'.repeat(64) }), 10)).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.createSession(makeSession({ idHash: 'b'.repeat(64), userId: 'nobody' }), 10)).rejects.toMatchObject({ code: 'conflict' });
+      });
+
+      it('deletes one session, or all of one user', async () => {
+        await store.createSession(makeSession({ idHash: '1'.repeat(64) }), 10);
+        await store.createSession(makeSession({ idHash: '2'.repeat(64) }), 10);
+        await store.createSession(makeSession({ idHash: '3'.repeat(64), userId: 'u-2' }), 10);
+        expect(await store.deleteSession('1'.repeat(64))).toBe(true);
+        expect(await store.deleteSession('1'.repeat(64))).toBe(false);
+        await store.createSession(makeSession({ idHash: '4'.repeat(64) }), 10);
+        expect(await store.deleteUserSessions('u-1')).toBe(2);
+        expect(await store.findSession('3'.repeat(64))).not.toBeNull();
+      });
+
+      it('keeps at most maxPerUser sessions per user, dropping the oldest', async () => {
+        for (let day = 1; day <= 4; day++) {
+          await store.createSession(makeSession({ idHash: String(day).repeat(64), createdAt: T(day), lastSeenAt: T(day) }), 3);
+        }
+        await store.createSession(makeSession({ idHash: '9'.repeat(64), userId: 'u-2' }), 3);
+        expect(await store.findSession('1'.repeat(64))).toBeNull();
+        for (const d of ['2', '3', '4', '9']) expect(await store.findSession(d.repeat(64))).not.toBeNull();
+        // Equal creation times: the session just created is the one kept.
+        await store.createSession(makeSession({ idHash: 'e'.repeat(64), createdAt: T(4), lastSeenAt: T(4) }), 1);
+        expect(await store.findSession('e'.repeat(64))).not.toBeNull();
+        expect(await store.findSession('4'.repeat(64))).toBeNull();
+      });
+
+      it('prunes sessions past their absolute expiry or idle since the cut-off', async () => {
+        await store.createSession(makeSession({ idHash: '1'.repeat(64), lastSeenAt: T(9), expiresAt: T(10) }), 10);
+        await store.createSession(makeSession({ idHash: '2'.repeat(64), lastSeenAt: T(5), expiresAt: T(20) }), 10);
+        await store.createSession(makeSession({ idHash: '3'.repeat(64), lastSeenAt: T(9), expiresAt: T(20) }), 10);
+        expect(await store.pruneSessions(T(10), T(6))).toBe(2);
+        expect(await store.findSession('3'.repeat(64))).not.toBeNull();
+      });
+    });
+
+    describe('applications', () => {
+      it('round-trips an application and lists in creation order (by instant), then id', async () => {
+        const a = makeApplication({ id: 'app-b', name: 'Billing', createdAt: T(2), matchers: [{ host: 'shop.example.com', pathPrefix: '/billing' }] });
+        const b = makeApplication({ id: 'app-a', name: 'Accounts', createdAt: T(2) });
+        const c = makeApplication({ id: 'app-c', name: 'Catalog', createdAt: '2026-01-02T01:00:00+02:00' });
+        for (const app of [a, b, c]) await store.createApplication(app);
+        expect(await store.getApplication('app-b')).toEqual(a);
+        expect(await store.getApplication('nope')).toBeNull();
+        expect((await store.listApplications({})).items.map((x) => x.id)).toEqual(['app-c', 'app-a', 'app-b']);
+      });
+
+      it('rejects a duplicate id or name (any case) as a conflict', async () => {
+        await store.createApplication(makeApplication({ id: 'app-1', name: 'Shop' }));
+        await expect(store.createApplication(makeApplication({ id: 'app-1', name: 'Other' }))).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.createApplication(makeApplication({ id: 'app-2', name: 'SHOP' }))).rejects.toMatchObject({ code: 'conflict' });
+        await store.createApplication(makeApplication({ id: 'app-3', name: 'Other' }));
+        await expect(store.updateApplication(makeApplication({ id: 'app-3', name: 'shop' }))).rejects.toMatchObject({ code: 'conflict' });
+      });
+
+      it('filters by owner, and an update replaces owners and matchers but keeps createdAt', async () => {
+        await store.createApplication(makeApplication({ id: 'app-1', name: 'Shop', owners: ['u-1', 'u-2'], createdAt: T(1) }));
+        await store.createApplication(makeApplication({ id: 'app-2', name: 'Ops', owners: ['u-2'], createdAt: T(2) }));
+        expect((await store.listApplications({ owner: 'u-2' })).items.map((x) => x.id)).toEqual(['app-1', 'app-2']);
+        expect((await store.listApplications({ owner: 'u-1' })).items.map((x) => x.id)).toEqual(['app-1']);
+
+        const changed = makeApplication({ id: 'app-1', name: 'Shop front', owners: ['u-3'], matchers: [{ host: '*.shop.example' }], createdAt: T(7), updatedAt: T(8) });
+        expect(await store.updateApplication(changed)).toBe(true);
+        expect(await store.getApplication('app-1')).toEqual({ ...changed, createdAt: T(1) });
+        expect((await store.listApplications({ owner: 'u-1' })).total).toBe(0);
+        expect((await store.listApplications({ owner: 'u-3' })).items.map((x) => x.id)).toEqual(['app-1']);
+        expect(await store.updateApplication(makeApplication({ id: 'nope' }))).toBe(false);
+      });
+
+      it('deletes an application and its ownership', async () => {
+        await store.createApplication(makeApplication({ id: 'app-1', owners: ['u-1'] }));
+        expect(await store.deleteApplication('app-1')).toBe(true);
+        expect(await store.deleteApplication('app-1')).toBe(false);
+        expect(await store.getApplication('app-1')).toBeNull();
+        expect((await store.listApplications({ owner: 'u-1' })).total).toBe(0);
+      });
+
+      it('pages with a total and a cap', async () => {
+        for (let i = 0; i < 5; i++) await store.createApplication(makeApplication({ id: `app-${i}`, name: `App ${i}`, createdAt: T(i + 1) }));
+        expect(await store.listApplications({ limit: 2, offset: 3 })).toMatchObject({ total: 5, limit: 2, offset: 3, items: [{ id: 'app-3' }, { id: 'app-4' }] });
+        expect((await store.listApplications({ limit: 100_000 })).limit).toBe(MAX_PAGE_SIZE);
+      });
+    });
+
+    describe('audit log', () => {
+      it('seals entries into a chain from the genesis hash', async () => {
+        const first = await store.appendAudit(auditDraft({ action: 'user.invite', before: null, after: { role: 'auditor' } }));
+        const second = await store.appendAudit(auditDraft({ action: 'user.update' }));
+        expect(first).toMatchObject({ seq: 1, prevHash: AUDIT_GENESIS_HASH, action: 'user.invite', after: { role: 'auditor' } });
+        expect(first.hash).toBe(auditEntryHash(AUDIT_GENESIS_HASH, first));
+        expect(second).toMatchObject({ seq: 2, prevHash: first.hash });
+        expect(second.hash).toBe(auditEntryHash(first.hash, second));
+        expect(await store.auditEntriesAfter(0, 10)).toEqual([first, second]);
+      });
+
+      it('stores before and after as JSON data, and reads back what it sealed', async () => {
+        const entry = await store.appendAudit(
+          auditDraft({ before: { when: new Date('2026-01-01T00:00:00.000Z'), gone: undefined, list: [1, 'x'] }, after: undefined }),
+        );
+        expect(entry.before).toEqual({ when: '2026-01-01T00:00:00.000Z', list: [1, 'x'] });
+        expect(entry.after).toBeNull();
+        const [read] = await store.auditEntriesAfter(0, 1);
+        expect(read).toEqual(entry);
+        expect(read!.hash).toBe(auditEntryHash(read!.prevHash, read!));
+      });
+
+      it('never forks the chain under concurrent appends', async () => {
+        await Promise.all(Array.from({ length: 40 }, (_, i) => store.appendAudit(auditDraft({ action: `a.${i}` }))));
+        const all = await store.auditEntriesAfter(0, 100);
+        expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+        let prev = AUDIT_GENESIS_HASH;
+        for (const e of all) {
+          expect(e.prevHash).toBe(prev);
+          expect(e.hash).toBe(auditEntryHash(prev, e));
+          prev = e.hash;
+        }
+      });
+
+      describe('listing', () => {
+        beforeEach(async () => {
+          await store.appendAudit(auditDraft({ at: T(1), actor: { kind: 'user', id: 'u-1' }, action: 'user.invite', target: { type: 'user', id: 'u-2' } }));
+          await store.appendAudit(auditDraft({ at: T(2), actor: { kind: 'anonymous', id: null }, action: 'auth.login-failed', target: null }));
+          await store.appendAudit(auditDraft({ at: T(3), actor: { kind: 'token', id: 't-1' }, action: 'user.update', target: { type: 'user', id: 'u-2' } }));
+          // 23:30Z on the 3rd: after T(3) as an instant, though earlier as text.
+          await store.appendAudit(auditDraft({ at: '2026-01-04T00:30:00+01:00', actor: { kind: 'user', id: 'u-1' }, action: 'application.create', target: { type: 'application', id: 'app-1' } }));
+        });
+
+        const cases: [string, Parameters<Store['listAudit']>[0], number[]][] = [
+          ['nothing, newest first', {}, [4, 3, 2, 1]],
+          ['nothing, oldest first', { order: 'asc' }, [1, 2, 3, 4]],
+          ['actor id', { actorId: 'u-1' }, [4, 1]],
+          ['actor kind', { actorKind: 'anonymous' }, [2]],
+          ['action', { action: 'user.update' }, [3]],
+          ['target type', { targetType: 'user' }, [3, 1]],
+          ['target', { targetType: 'application', targetId: 'app-1' }, [4]],
+          ['time window [from, to)', { from: T(2), to: T(3) }, [2]],
+          ['from, by instant', { from: '2026-01-03T12:00:00.000Z' }, [4]],
+          ['combined', { actorId: 'u-1', from: T(2) }, [4]],
+        ];
+        it.each(cases)('filters by %s', async (_label, query, expected) => {
+          const page = await store.listAudit(query);
+          expect(page.items.map((e) => e.seq)).toEqual(expected);
+          expect(page.total).toBe(expected.length);
+        });
+
+        it('pages, and reads after a seq without a total', async () => {
+          expect(await store.listAudit({ limit: 2, offset: 1 })).toMatchObject({ total: 4, limit: 2, offset: 1, items: [{ seq: 3 }, { seq: 2 }] });
+          expect((await store.listAudit({ limit: 100_000 })).limit).toBe(MAX_PAGE_SIZE);
+          expect((await store.auditEntriesAfter(2, 1)).map((e) => e.seq)).toEqual([3]);
+          expect(await store.auditEntriesAfter(4, 10)).toEqual([]);
+        });
+      });
+    });
+
+    if (options.reopen) it('keeps users, sessions, applications and the audit chain across close and reopen', async () => {
+      const user = makeUser({ id: 'u-1', passwordHash: 'scrypt$16$8$1$c2FsdA$a2V5' });
+      await store.createUser(user);
+      await store.createSession(makeSession({ idHash: 'a'.repeat(64) }), 5);
+      await store.createApplication(makeApplication({ id: 'app-1', owners: ['u-1'] }));
+      const first = await store.appendAudit(auditDraft({}));
+      const s = await reopen();
+      expect(await s.getUser('u-1')).toEqual(user);
+      expect(await s.findSession('a'.repeat(64))).not.toBeNull();
+      expect((await s.listApplications({ owner: 'u-1' })).total).toBe(1);
+      expect((await s.appendAudit(auditDraft({}))).prevHash).toBe(first.hash);
+    });
   });
 }
 
@@ -665,7 +1349,7 @@ function fixtureRows(): { endpoint: Endpoint; state: unknown }[] {
     makeEndpoint({
       id: 'ep-b', host: 'alpha.test', api: 'alpha.test/v1', method: 'POST', pathTemplate: '/users',
       risk: risk(6, 'high'), calls: 40, firstSeen: T(1), lastSeen: T(9), exposure: exposure(true),
-      auth: authKinds({ 'api-key-header': 40 }), encryption: plainHttp(3), dataClasses: dataClasses('email'), documented: true,
+      auth: authKinds({ 'api-key-header': 40, basic: 0 }), encryption: plainHttp(3), dataClasses: dataClasses('email'), documented: true,
     }),
     makeEndpoint({
       id: 'ep-c', host: 'alpha.test', api: 'alpha.test/v2', method: 'GET', pathTemplate: '/orders/{id}',
@@ -685,15 +1369,33 @@ function fixtureRows(): { endpoint: Endpoint; state: unknown }[] {
   return rows.map((endpoint) => ({ endpoint, state: { id: endpoint.id } }));
 }
 
-/** Six findings: two on ep-a, one resolved (f4), one without an endpoint (f5). */
+/**
+ * Six findings: two on ep-a, one resolved (f4), one without an endpoint (f5); ties on lastSeen (f1, f2),
+ * firstSeen (f1, f6) and count (f1, f6; f3, f5).
+ */
 function fixtureFindings(): Finding[] {
   return [
-    makeFinding({ id: 'f1', ruleId: 'auth-missing', severity: 'high', endpointId: 'ep-a', host: 'alpha.test', lastSeen: T(10) }),
-    makeFinding({ id: 'f2', ruleId: 'pii-exposed', severity: 'critical', endpointId: 'ep-a', host: 'alpha.test', lastSeen: T(10) }),
-    makeFinding({ id: 'f3', ruleId: 'plain-http', severity: 'medium', endpointId: 'ep-b', host: 'alpha.test', lastSeen: T(9) }),
-    makeFinding({ id: 'f4', ruleId: 'auth-missing', severity: 'high', endpointId: 'ep-d', host: 'beta.test', lastSeen: T(6), status: 'resolved' }),
-    makeFinding({ id: 'f5', ruleId: 'tls-weak', severity: 'low', endpointId: null, host: 'beta.test', method: null, pathTemplate: null, lastSeen: T(11) }),
-    makeFinding({ id: 'f6', ruleId: 'info-banner', severity: 'info', endpointId: 'ep-c', host: 'alpha.test', lastSeen: T(12) }),
+    makeFinding({ id: 'f1', ruleId: 'auth-missing', severity: 'high', endpointId: 'ep-a', host: 'alpha.test', lastSeen: T(10), firstSeen: T(1), count: 1 }),
+    makeFinding({
+      id: 'f2', ruleId: 'pii-exposed', severity: 'critical', owasp: 'API3:2023', title: 'Personal data in the response',
+      endpointId: 'ep-a', host: 'alpha.test', lastSeen: T(10), firstSeen: T(4), count: 5,
+    }),
+    makeFinding({
+      id: 'f3', ruleId: 'plain-http', severity: 'medium', owasp: 'API8:2023', title: 'Plain HTTP accepted',
+      endpointId: 'ep-b', host: 'alpha.test', method: 'POST', pathTemplate: '/users', lastSeen: T(9), firstSeen: T(2), count: 2,
+    }),
+    makeFinding({
+      id: 'f4', ruleId: 'auth-missing', severity: 'high', endpointId: 'ep-d', host: 'beta.test', method: 'DELETE', pathTemplate: '/orders/{id}',
+      lastSeen: T(6), firstSeen: T(3), count: 3, status: 'resolved',
+    }),
+    makeFinding({
+      id: 'f5', ruleId: 'tls-weak', severity: 'low', owasp: 'API8:2023', title: 'Weak TLS protocol',
+      endpointId: null, host: 'beta.test', method: null, pathTemplate: null, lastSeen: T(11), firstSeen: T(5), count: 2,
+    }),
+    makeFinding({
+      id: 'f6', ruleId: 'info-banner', severity: 'info', owasp: 'API8:2023', title: 'Server banner disclosed',
+      endpointId: 'ep-c', host: 'alpha.test', pathTemplate: '/orders/{id}', lastSeen: T(12), firstSeen: T(1), count: 1,
+    }),
   ];
 }
 
@@ -714,6 +1416,66 @@ function makeToken(overrides: Partial<StoredToken> = {}): StoredToken {
     createdAt: T(1),
     lastUsedAt: null,
     revoked: false,
+    ...overrides,
+  };
+}
+
+function makeUser(overrides: Partial<StoredUser> = {}): StoredUser {
+  return {
+    id: 'u-1',
+    email: 'ana@example.com',
+    displayName: 'Ana',
+    role: 'security-practitioner',
+    applications: [],
+    status: 'active',
+    failedLogins: 0,
+    lockedUntil: null,
+    lastLoginAt: null,
+    createdAt: T(1),
+    updatedAt: T(1),
+    passwordHash: null,
+    ...overrides,
+  };
+}
+
+function makeUserToken(overrides: Partial<StoredUserToken> = {}): StoredUserToken {
+  return { hash: 'f'.repeat(64), userId: 'u-1', purpose: 'invite', createdAt: T(1), expiresAt: T(4), usedAt: null, ...overrides };
+}
+
+function makeSession(overrides: Partial<StoredSession> = {}): StoredSession {
+  return {
+    idHash: 'f'.repeat(64),
+    userId: 'u-1',
+    csrfHash: 'c'.repeat(64),
+    clientAddress: null,
+    createdAt: T(1),
+    lastSeenAt: T(1),
+    expiresAt: T(2),
+    ...overrides,
+  };
+}
+
+function makeApplication(overrides: Partial<Application> = {}): Application {
+  return {
+    id: 'app-1',
+    name: 'Shop',
+    owners: [],
+    matchers: [{ host: 'shop.example.com' }],
+    createdAt: T(1),
+    updatedAt: T(1),
+    ...overrides,
+  };
+}
+
+function auditDraft(overrides: Partial<AuditDraft>): AuditDraft {
+  return {
+    at: T(1),
+    actor: { kind: 'user', id: 'u-1' },
+    action: 'user.update',
+    target: { type: 'user', id: 'u-2' },
+    before: null,
+    after: null,
+    clientAddress: '203.0.113.7',
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import type { Endpoint, EndpointSummary, RiskLevel } from '../contracts/endpoint.js';
 import type { Finding, Severity } from '../contracts/finding.js';
 import type { Reject } from '../contracts/api-event.js';
+import type { Application, AuditActorKind, AuditEntry, Role, User, UserStatus } from '../contracts/identity.js';
 
 /**
  * The one store contract. The SQLite adapter (embedded default) and, later, the PostgreSQL adapter both
@@ -30,6 +31,11 @@ export interface Store {
   loadEndpointStates(): Promise<StoredEndpoint[]>;
   listEndpoints(query: EndpointQuery): Promise<Page<EndpointSummary>>;
   inventorySummary(): Promise<InventorySummary>;
+  /**
+   * The dashboard's figures over the endpoints (and their findings) in `scope`: `'all'`, or application
+   * ids (an empty list: nothing). One call, so a page needs one round trip.
+   */
+  dashboard(scope: ApplicationScope, opts: { top: number; days: number }): Promise<DashboardFigures>;
 
   /**
    * Upserts findings by id (the fingerprint): a known id keeps its `firstSeen`, takes the later `lastSeen`,
@@ -55,6 +61,74 @@ export interface Store {
   listTokens(): Promise<StoredToken[]>;
   revokeToken(id: string): Promise<boolean>;
   touchToken(id: string, at: string): Promise<void>;
+
+  /**
+   * Users. Emails are unique case-insensitively (`emailKey`); a duplicate id or email is a `conflict`.
+   * Only the password hash is stored, never the password.
+   */
+  createUser(user: StoredUser): Promise<void>;
+  /** Creates `user` only if there is no user at all (first-start bootstrap); answers whether it did. */
+  createFirstUser(user: StoredUser): Promise<boolean>;
+  getUser(id: string): Promise<StoredUser | null>;
+  findUserByEmail(email: string): Promise<StoredUser | null>;
+  /** Ordered by email key, then id. */
+  listUsers(query: UserQuery): Promise<Page<StoredUser>>;
+  /** Applies the fields present in `patch`; returns the updated user, or null for an unknown id. */
+  updateUser(id: string, patch: UserPatch): Promise<StoredUser | null>;
+  /**
+   * Counts one more consecutive failed login, atomically. When the count reaches `lockAfter`, the account is
+   * locked until `lockUntil` and the count starts again from 0. Returns the new state, null for an unknown id.
+   */
+  recordLoginFailure(id: string, opts: { lockAfter: number; lockUntil: string; at: string }): Promise<LoginFailureResult | null>;
+  /** Clears the failure count and any lock, and records the login time. */
+  recordLoginSuccess(id: string, at: string): Promise<void>;
+
+  /** Single-use invitation and password-reset tokens, stored as SHA-256 only. A duplicate hash is a `conflict`. */
+  createUserToken(token: StoredUserToken): Promise<void>;
+  /** The token with this hash and purpose, used or not, expired or not; null if there is none. */
+  findUserToken(hash: string, purpose: UserTokenPurpose): Promise<StoredUserToken | null>;
+  /**
+   * Marks the token used if it is unused and `at` is before its expiry, atomically: of two concurrent
+   * calls at most one gets the token back; the other (and any later call) gets null.
+   */
+  consumeUserToken(hash: string, purpose: UserTokenPurpose, at: string): Promise<StoredUserToken | null>;
+  /** Deletes a user's unused tokens of one purpose (a new invitation or reset replaces older ones). */
+  revokeUserTokens(userId: string, purpose: UserTokenPurpose): Promise<number>;
+
+  /**
+   * Sessions, keyed by the SHA-256 of the session id. Creating one beyond `maxPerUser` sessions of the
+   * same user deletes that user's oldest sessions (by creation), so per-user state stays bounded.
+   */
+  createSession(session: StoredSession, maxPerUser: number): Promise<void>;
+  findSession(idHash: string): Promise<StoredSession | null>;
+  touchSession(idHash: string, at: string): Promise<void>;
+  deleteSession(idHash: string): Promise<boolean>;
+  deleteUserSessions(userId: string): Promise<number>;
+  /** Deletes sessions whose absolute expiry is at or before `now`, or last seen at or before `idleBefore`. */
+  pruneSessions(now: string, idleBefore: string): Promise<number>;
+
+  /**
+   * Applications, listed in creation order (then id): the order in which `applicationOf` tries them.
+   * Names are unique case-insensitively; a duplicate id or name is a `conflict`.
+   */
+  createApplication(app: Application): Promise<void>;
+  /** Replaces an application by id (name, owners, matchers, updatedAt; createdAt is kept); false if unknown. */
+  updateApplication(app: Application): Promise<boolean>;
+  deleteApplication(id: string): Promise<boolean>;
+  getApplication(id: string): Promise<Application | null>;
+  listApplications(query: ApplicationQuery): Promise<Page<Application>>;
+
+  /**
+   * Appends one entry to the audit log and returns it sealed. In one transaction the store takes the last
+   * entry, assigns `seq` = last seq + 1 and `prevHash` = its hash (`AUDIT_GENESIS_HASH` for the first), and
+   * computes `hash` with `auditEntryHash`, so concurrent appends, from any process, never fork the chain.
+   * `before`/`after` are stored as JSON data (see `toJsonData`).
+   */
+  appendAudit(draft: AuditDraft): Promise<AuditEntry>;
+  /** Filtered, paginated; newest first unless `order: 'asc'`. */
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Up to `limit` (capped) entries with seq > `afterSeq`, ascending, without a total: for verify and export. */
+  auditEntriesAfter(afterSeq: number, limit: number): Promise<AuditEntry[]>;
 }
 
 export interface StoredEndpoint {
@@ -73,9 +147,23 @@ export interface Page<T> {
 /** List caps: no query returns more than this many rows. */
 export const MAX_PAGE_SIZE = 500;
 
+/** `'all'`, or the application ids a caller may see (workload owners); an empty list sees nothing. */
+export type ApplicationScope = 'all' | readonly string[];
+
+/** Filter value for "endpoints no application claims". */
+export const UNASSIGNED_APPLICATION = 'none';
+
 export interface EndpointQuery {
   limit?: number;
   offset?: number;
+  /** Visibility bound (applied on top of every other filter). Default `'all'`. */
+  scope?: ApplicationScope;
+  /** One application id, or `UNASSIGNED_APPLICATION`. */
+  application?: string;
+  /** Endpoints that saw this authentication kind at least once. */
+  authKind?: string;
+  plainHttp?: boolean;
+  documented?: boolean;
   host?: string;
   method?: string;
   riskLevel?: RiskLevel;
@@ -85,9 +173,14 @@ export interface EndpointQuery {
   dataClass?: string;
   /** Case-insensitive substring of host or path template. */
   search?: string;
-  sort?: 'risk' | 'calls' | 'lastSeen' | 'firstSeen' | 'path' | 'host';
+  sort?: EndpointSort;
   order?: 'asc' | 'desc';
 }
+
+export { ENDPOINT_SORTS as ENDPOINT_SORT_KEYS, FINDING_SORTS as FINDING_SORT_KEYS } from '../contracts/api.js';
+import { ENDPOINT_SORTS as ENDPOINT_SORT_KEYS, FINDING_SORTS as FINDING_SORT_KEYS } from '../contracts/api.js';
+export type EndpointSort = (typeof ENDPOINT_SORT_KEYS)[number];
+export type FindingSort = (typeof FINDING_SORT_KEYS)[number];
 
 export interface FindingQuery {
   limit?: number;
@@ -98,6 +191,27 @@ export interface FindingQuery {
   ruleId?: string;
   status?: 'open' | 'resolved';
   host?: string;
+  /** Visibility bound, as for endpoints (a finding belongs to its endpoint's application). */
+  scope?: ApplicationScope;
+  application?: string;
+  /** OWASP API Top 10 2023 id, e.g. `API2:2023`. */
+  owasp?: string;
+  /** Case-insensitive substring of title, host or path template. */
+  search?: string;
+  sort?: FindingSort;
+  order?: 'asc' | 'desc';
+}
+
+/** Raw dashboard figures; the server adds titles (data classes, OWASP categories). */
+export interface DashboardFigures extends Omit<InventorySummary, 'openFindingsBySeverity'> {
+  /** Endpoints per data class (an endpoint counts once per class). */
+  endpointsByDataClass: Record<string, number>;
+  /** The `top` endpoints by risk score, then calls. */
+  topRisky: EndpointSummary[];
+  /** Endpoints first seen per UTC day (`YYYY-MM-DD`), the `days` days up to the newest `lastSeen`, oldest first, zeros included. */
+  newEndpointsByDay: { day: string; count: number }[];
+  openFindingsBySeverity: Record<Severity, number>;
+  openFindingsByOwasp: Record<string, number>;
 }
 
 export interface InventorySummary {
@@ -135,4 +249,85 @@ export interface StoredToken {
   createdAt: string;
   lastUsedAt: string | null;
   revoked: boolean;
+}
+
+export interface StoredUser extends User {
+  /** `scrypt$N$r$p$salt$hash`, or null while invited or after an administrator reset. */
+  passwordHash: string | null;
+}
+
+export type UserPatch = Partial<Pick<StoredUser, 'displayName' | 'role' | 'applications' | 'status' | 'passwordHash' | 'failedLogins' | 'lockedUntil'>> & {
+  updatedAt: string;
+};
+
+export interface UserQuery {
+  limit?: number;
+  offset?: number;
+  role?: Role;
+  status?: UserStatus;
+}
+
+export interface LoginFailureResult {
+  failedLogins: number;
+  lockedUntil: string | null;
+  /** True when this failure locked the account. */
+  locked: boolean;
+}
+
+export type UserTokenPurpose = 'invite' | 'reset';
+
+export interface StoredUserToken {
+  /** Hex SHA-256 of the token handed to the user. */
+  hash: string;
+  userId: string;
+  purpose: UserTokenPurpose;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+export interface StoredSession {
+  /** Hex SHA-256 of the session id (the cookie value). */
+  idHash: string;
+  userId: string;
+  /** Hex SHA-256 of the session's CSRF token. */
+  csrfHash: string;
+  clientAddress: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Absolute expiry; the idle timeout is the service's, from `lastSeenAt`. */
+  expiresAt: string;
+}
+
+export interface ApplicationQuery {
+  limit?: number;
+  offset?: number;
+  /** Only applications that list this user id among their owners. */
+  owner?: string;
+}
+
+/** An audit entry before the store seals it. */
+export interface AuditDraft {
+  at: string;
+  actor: { kind: AuditActorKind; id: string | null };
+  action: string;
+  target: { type: string; id: string } | null;
+  before: unknown;
+  after: unknown;
+  clientAddress: string | null;
+}
+
+export interface AuditQuery {
+  limit?: number;
+  offset?: number;
+  order?: 'asc' | 'desc';
+  actorId?: string;
+  actorKind?: AuditActorKind;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Inclusive lower bound on `at` (by instant). */
+  from?: string;
+  /** Exclusive upper bound on `at` (by instant). */
+  to?: string;
 }

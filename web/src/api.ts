@@ -1,0 +1,257 @@
+/**
+ * The console's typed client for Bulwark's HTTP API (`/api/v1`, same origin).
+ *
+ * - Session auth is an HttpOnly cookie the server sets; requests send it with `credentials: 'same-origin'`.
+ * - Every state-changing request carries `x-csrf-token` (from `SessionView.csrfToken`, held in memory only).
+ * - Errors arrive as the uniform body `{error:{code,message}}` and surface as `ApiError`.
+ * - A 401 on an authenticated route calls `onUnauthorized` so the shell can return to the login page.
+ *
+ * Payload types come from `src/contracts`; they are imported as types only, so zod stays out of the bundle.
+ */
+import type { z } from 'zod';
+import type {
+  AcceptInvitationRequest,
+  ApplicationInput,
+  ApplicationView,
+  AuditPage as AuditPageSchema,
+  AuditVerification as AuditVerificationSchema,
+  CreatedToken as CreatedTokenSchema,
+  CreateTokenRequest as CreateTokenRequestSchema,
+  Dashboard,
+  ENDPOINT_SORTS,
+  EndpointDetail,
+  ErrorBody,
+  FINDING_SORTS,
+  FindingPage,
+  InventoryPage,
+  InviteUserRequest,
+  LoginRequest,
+  OneTimeLink,
+  PasswordResetRequest,
+  SampleView as SampleViewSchema,
+  SessionView,
+  TokenScope as TokenScopeSchema,
+  TokenView,
+  UpdateUserRequest,
+  UserView,
+} from '../../src/contracts/api.js';
+import type { DataClassInfo } from '../../src/contracts/data-class.js';
+import type { Finding } from '../../src/contracts/finding.js';
+
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+export type AuditVerification = z.infer<typeof AuditVerificationSchema>;
+export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
+export type CreateTokenRequest = z.infer<typeof CreateTokenRequestSchema>;
+export type TokenScope = z.infer<typeof TokenScopeSchema>;
+export type SampleView = z.infer<typeof SampleViewSchema>;
+export type AcceptInvitationBody = z.infer<typeof AcceptInvitationRequest>;
+export type PasswordResetBody = z.infer<typeof PasswordResetRequest>;
+export type EndpointSort = (typeof ENDPOINT_SORTS)[number];
+export type FindingSort = (typeof FINDING_SORTS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+/** Query of `GET /endpoints` (and of the CSV export, without paging). Absent or empty values are not sent. */
+export interface EndpointQuery {
+  limit?: number;
+  offset?: number;
+  search?: string;
+  host?: string;
+  method?: string;
+  riskLevel?: string;
+  minScore?: string;
+  internetExposed?: string;
+  authenticated?: string;
+  authKind?: string;
+  plainHttp?: string;
+  documented?: string;
+  dataClass?: string;
+  application?: string;
+  sort?: EndpointSort;
+  order?: SortOrder;
+}
+
+/** Query of `GET /findings`. */
+export interface FindingQuery {
+  limit?: number;
+  offset?: number;
+  severity?: string;
+  minSeverity?: string;
+  ruleId?: string;
+  status?: string;
+  host?: string;
+  endpointId?: string;
+  owasp?: string;
+  application?: string;
+  search?: string;
+  sort?: FindingSort;
+  order?: SortOrder;
+}
+
+export interface AuditQuery {
+  limit?: number;
+  offset?: number;
+  action?: string;
+  actor?: string;
+  targetType?: string;
+}
+
+export const API_BASE = '/api/v1';
+
+/** An error the API reported (or a network failure, `status` 0). `message` is safe to show as text. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** `?a=1&b=x` from the defined, non-empty values; '' when there are none. */
+export function toQueryString(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function readErrorBody(json: unknown): ErrorBody['error'] | null {
+  if (typeof json !== 'object' || json === null || !('error' in json)) return null;
+  const error = (json as { error: unknown }).error;
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return null;
+  return { code, message };
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface RequestOptions {
+  body?: unknown;
+  /** Auth routes answer 401 for a wrong password: that is an error to show, not a lost session. */
+  redirectOn401?: boolean;
+}
+
+export interface ApiClientOptions {
+  onUnauthorized: () => void;
+  fetchImpl?: typeof fetch;
+}
+
+/** Builds the client. The CSRF token lives in this closure, never in storage. */
+export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch(...args) }: ApiClientOptions) {
+  let csrfToken: string | null = null;
+
+  async function request<T>(method: Method, path: string, { body, redirectOn401 = true }: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+    let response: Response;
+    try {
+      response = await fetchImpl(API_BASE + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach the Bulwark server. Check your connection and try again.');
+    }
+    const text = await response.text();
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!response.ok) {
+      const error = readErrorBody(json) ?? {
+        code: `http_${response.status}`,
+        message: response.statusText ? `${response.status} ${response.statusText}` : `Request failed (${response.status})`,
+      };
+      if (response.status === 401 && redirectOn401) {
+        csrfToken = null;
+        onUnauthorized();
+      }
+      throw new ApiError(response.status, error.code, error.message);
+    }
+    return json as T;
+  }
+
+  const remember = (session: SessionView): SessionView => {
+    csrfToken = session.csrfToken;
+    return session;
+  };
+
+  return {
+    // ---- session ------------------------------------------------------------------------------
+    session: async () => remember(await request<SessionView>('GET', '/auth/session', { redirectOn401: false })),
+    login: async (body: LoginRequest) =>
+      remember(await request<SessionView>('POST', '/auth/login', { body, redirectOn401: false })),
+    logout: async () => {
+      try {
+        await request<void>('POST', '/auth/logout', { redirectOn401: false });
+      } finally {
+        csrfToken = null;
+      }
+    },
+    acceptInvitation: async (body: AcceptInvitationBody) =>
+      remember(await request<SessionView>('POST', '/auth/accept-invitation', { body, redirectOn401: false })),
+    resetPassword: (body: PasswordResetBody) => request<void>('POST', '/auth/reset-password', { body, redirectOn401: false }),
+
+    // ---- posture ------------------------------------------------------------------------------
+    dashboard: () => request<Dashboard>('GET', '/dashboard'),
+    endpoints: (query: EndpointQuery) => request<InventoryPage>('GET', `/endpoints${toQueryString(query)}`),
+    endpoint: (id: string) => request<EndpointDetail>('GET', `/endpoints/${encodeURIComponent(id)}`),
+    findings: (query: FindingQuery) => request<FindingPage>('GET', `/findings${toQueryString(query)}`),
+    finding: (id: string) => request<Finding>('GET', `/findings/${encodeURIComponent(id)}`),
+    dataClasses: () => request<{ items: DataClassInfo[] }>('GET', '/data-classes'),
+
+    // ---- users --------------------------------------------------------------------------------
+    users: () => request<{ items: UserView[] }>('GET', '/users'),
+    inviteUser: (body: InviteUserRequest) => request<OneTimeLink>('POST', '/users', { body }),
+    updateUser: (id: string, body: UpdateUserRequest) => request<UserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body }),
+    resetUserPassword: (id: string) => request<OneTimeLink>('POST', `/users/${encodeURIComponent(id)}/reset-password`),
+
+    // ---- tokens -------------------------------------------------------------------------------
+    tokens: () => request<{ items: TokenView[] }>('GET', '/tokens'),
+    createToken: (body: CreateTokenRequest) => request<CreatedToken>('POST', '/tokens', { body }),
+    revokeToken: (id: string) => request<void>('DELETE', `/tokens/${encodeURIComponent(id)}`),
+
+    // ---- applications -------------------------------------------------------------------------
+    applications: () => request<{ items: ApplicationView[] }>('GET', '/applications'),
+    createApplication: (body: ApplicationInput) => request<ApplicationView>('POST', '/applications', { body }),
+    updateApplication: (id: string, body: ApplicationInput) =>
+      request<ApplicationView>('PATCH', `/applications/${encodeURIComponent(id)}`, { body }),
+    deleteApplication: (id: string) => request<void>('DELETE', `/applications/${encodeURIComponent(id)}`),
+
+    // ---- audit --------------------------------------------------------------------------------
+    audit: (query: AuditQuery) => request<AuditPage>('GET', `/audit${toQueryString(query)}`),
+    verifyAudit: () => request<AuditVerification>('GET', '/audit/verify'),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** Download links: plain GETs that carry the session cookie, so they work as `<a href download>`. */
+export const exportUrls = {
+  endpointsCsv: (query: EndpointQuery) => {
+    const { limit: _limit, offset: _offset, ...filters } = query;
+    return `${API_BASE}/endpoints/export.csv${toQueryString(filters)}`;
+  },
+  auditJsonLines: () => `${API_BASE}/audit/export`,
+};
+
+/** The message to show for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}

@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { ApiError, errorMessage } from '../api.js';
+
+/** Shows an API error's message as text (never as HTML), with its code for support. */
+export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (error === undefined || error === null) return null;
+  const code = error instanceof ApiError ? error.code : null;
+  return (
+    <div className="alert alert-error" role="alert">
+      <span>
+        <strong>Error:</strong> {errorMessage(error)}
+        {code && <span className="muted"> ({code})</span>}
+      </span>
+      {onRetry && (
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          Retry
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'success' | 'warn' }) {
+  return (
+    <div className={`alert alert-${tone}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      {label}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
