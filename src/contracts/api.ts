@@ -105,7 +105,8 @@ export type FindingPage = z.infer<typeof FindingPage>;
 
 // ---- dashboard --------------------------------------------------------------------------------
 
-export const Dashboard = z.object({
+/** The estate's headline counts, shared by the dashboard and the inventory summary. */
+const EstateCounts = z.object({
   hosts: z.number().int(),
   apis: z.number().int(),
   endpoints: z.number().int(),
@@ -113,6 +114,15 @@ export const Dashboard = z.object({
   unauthenticated: z.number().int(),
   plainHttp: z.number().int(),
   withSensitiveData: z.number().int(),
+});
+
+export const InventorySummary = EstateCounts.extend({
+  byRiskLevel: z.record(z.string(), z.number().int()),
+  openFindingsBySeverity: z.record(z.string(), z.number().int()),
+});
+export type InventorySummary = z.infer<typeof InventorySummary>;
+
+export const Dashboard = EstateCounts.extend({
   sensitiveByClass: z.array(
     z.object({ dataClass: DataClassId, title: z.string(), category: DataCategory, sensitivity: Sensitivity, endpoints: z.number().int() }),
   ),

@@ -287,6 +287,19 @@ describe('login', () => {
       expect((await h.store.listAudit({ action: 'auth.throttled' })).items.map((e) => e.clientAddress)).toEqual([attacker]);
     });
 
+    it('counts failures only: many people signing in from one address are not throttled, guesses still are', async () => {
+      const h = await harness({ loginAttemptsPerWindow: 3 });
+      const office = '203.0.113.10';
+      for (let i = 0; i < 10; i++) await expect(h.identity.login(ADMIN_EMAIL, ADMIN_PW, office)).resolves.toBeDefined();
+      // Successes in between do not buy an attacker more guesses than the limit.
+      for (let i = 0; i < 2; i++) {
+        await rejection(h.identity.login(`guess${i}@example.com`, 'guess guess guess', office));
+        await expect(h.identity.login(ADMIN_EMAIL, ADMIN_PW, office)).resolves.toBeDefined();
+      }
+      expect((await rejection(h.identity.login('guess2@example.com', 'guess guess guess', office))).code).toBe('unauthenticated');
+      expect((await rejection(h.identity.login('guess@example.com', 'guess guess guess', office))).code).toBe('too_many_requests');
+    });
+
     it('counts an IPv6 /64 as one address', async () => {
       const h = await harness({ loginAttemptsPerWindow: 2 });
       await rejection(h.identity.login('x@example.com', 'guess guess guess', '2001:db8:1:2::1'));

@@ -423,6 +423,7 @@ export function createIdentityService(deps: {
         return failed('wrong-password', { failedLogins: r?.locked ? o.lockoutThreshold : (r?.failedLogins ?? null) });
       }
 
+      limiter.refund(clientKey(clientAddress));
       await store.recordLoginSuccess(user.id, at.toISOString());
       if (needsRehash(user.passwordHash, o.passwordCost)) {
         await store.updateUser(user.id, { passwordHash: await hashPassword(password, o.passwordCost), updatedAt: at.toISOString() });

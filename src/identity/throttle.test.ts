@@ -26,6 +26,15 @@ describe('createRateLimiter', () => {
     expect(limiter.hit('a')).toEqual({ allowed: true, firstRefusal: false, retryAfterMs: 0 });
   });
 
+  it('a refund gives back one attempt of the current window, never more than were counted', () => {
+    const { limiter } = setup(2);
+    limiter.refund('a');
+    limiter.hit('a');
+    limiter.refund('a');
+    limiter.refund('a');
+    expect([1, 2, 3].map(() => limiter.hit('a').allowed)).toEqual([true, true, false]);
+  });
+
   it('counts keys separately', () => {
     const { limiter } = setup(1);
     expect(limiter.hit('a').allowed).toBe(true);

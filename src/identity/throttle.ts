@@ -16,8 +16,12 @@ import type { Clock } from '../util/clock.js';
 export interface RateLimiter {
   /** Counts one attempt for `key` and says whether it is within the limit. */
   hit(key: string): RateVerdict;
-  /** Forgets `key` (e.g. after a successful login). */
-  reset(key: string): void;
+  /**
+   * Gives back one attempt of `key`'s current window. A successful login is refunded, so the limit
+   * counts failures: colleagues signing in behind one NAT address are not throttled, while an attacker
+   * holding one valid account still gets no more than the limit of wrong guesses per window.
+   */
+  refund(key: string): void;
   /** Keys currently tracked; never more than `maxKeys`. */
   readonly size: number;
 }
@@ -63,8 +67,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         retryAfterMs: allowed ? 0 : Math.max(0, w.start + opts.windowMs - now),
       };
     },
-    reset(key) {
-      windows.delete(key);
+    refund(key) {
+      const w = windows.get(key);
+      if (w && w.count > 0) w.count -= 1;
     },
     get size() {
       return windows.size;

@@ -8,7 +8,7 @@ import type { IdentityService } from '../identity/identity-service.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
 import { can } from '../identity/permissions.js';
 import { clientKey, createRateLimiter } from '../identity/throttle.js';
-import { systemClock } from '../util/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { DomainError, invalidInput, notAllowed, notFound, toErrorBody, tooManyRequests, unauthenticated } from '../errors/domain-errors.js';
 import { CSRF_HEADER, authenticate, type Authenticated } from './auth.js';
 import { parseWith, type RouteDef } from './route-kit.js';
@@ -31,6 +31,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Folder of the built console; default `dist/web`. */
   webRoot?: string;
+  /** Time for the rate limiter's windows; default the system clock (tests move a manual one). */
+  clock?: Clock;
 }
 
 declare module 'fastify' {
@@ -91,7 +93,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
   }) as unknown as FastifyInstance;
   const ctx = createServerContext({ ...deps, secureCookies: tls !== undefined });
-  const limiter = createRateLimiter({ limit: config.server.rateLimitPerMinute, windowMs: 60_000, maxKeys: 50_000, clock: systemClock });
+  const limiter = createRateLimiter({ limit: config.server.rateLimitPerMinute, windowMs: 60_000, maxKeys: 50_000, clock: deps.clock ?? systemClock });
   const openApi = buildOpenApi(ROUTES, { version: version() });
   ctx.openApi = openApi;
 

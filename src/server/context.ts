@@ -26,15 +26,9 @@ export interface ServerContext {
   applicationNames(): Promise<Map<string, string>>;
 }
 
-export function createServerContext(deps: {
-  store: Store;
-  pipeline: Pipeline;
-  identity: IdentityService;
-  config: Readonly<Config>;
-  logger: Logger;
-  classInfo: (id: string) => ClassInfo;
-  secureCookies: boolean;
-}): ServerContext {
+export function createServerContext(
+  deps: Pick<ServerContext, 'store' | 'pipeline' | 'identity' | 'config' | 'logger' | 'classInfo' | 'secureCookies'>,
+): ServerContext {
   let chain: Promise<unknown> = Promise.resolve();
   return {
     ...deps,

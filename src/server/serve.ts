@@ -16,7 +16,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server on the configured address (loopback by default). */
+/** Starts the HTTP server (HTTPS when `server.tls` is set) on the configured address (loopback by default). */
 export async function startServer(bw: Bulwark, opts: { host?: string; port?: number } = {}): Promise<RunningServer> {
   const app = buildServer(serverDeps(bw));
   const host = opts.host ?? bw.config.server.host;
@@ -33,7 +33,9 @@ export async function startServer(bw: Bulwark, opts: { host?: string; port?: num
   const addr = app.server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `http://${shownHost}:${actualPort}`, close: () => app.close() };
+  // The URL is what the CLI prints and what clients copy: under TLS it has to say https.
+  const scheme = bw.config.server.tls ? 'https' : 'http';
+  return { app, url: `${scheme}://${shownHost}:${actualPort}`, close: () => app.close() };
 }
 
 /**

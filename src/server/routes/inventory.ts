@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Dashboard, ENDPOINT_SORTS, EndpointDetail, InventoryPage } from '../../contracts/api.js';
+import { Dashboard, ENDPOINT_SORTS, EndpointDetail, InventoryPage, InventorySummary } from '../../contracts/api.js';
 import { AUTH_KINDS, RiskLevel, type EndpointSummary } from '../../contracts/endpoint.js';
 import { DataClassInfo } from '../../contracts/data-class.js';
 import { OWASP_API_2023 } from '../../contracts/owasp.js';
@@ -108,17 +108,7 @@ export const inventoryRoutes = [
     tag: 'inventory',
     summary: 'Inventory counts (hosts, APIs, endpoints, exposure, risk levels, open findings)',
     action: 'inventory:read',
-    response: z.object({
-      hosts: z.number().int(),
-      apis: z.number().int(),
-      endpoints: z.number().int(),
-      internetExposed: z.number().int(),
-      unauthenticated: z.number().int(),
-      plainHttp: z.number().int(),
-      withSensitiveData: z.number().int(),
-      byRiskLevel: z.record(z.string(), z.number().int()),
-      openFindingsBySeverity: z.record(z.string(), z.number().int()),
-    }),
+    response: InventorySummary,
     handler: async ({ principal, ctx }) => {
       const { endpointsByDataClass: _c, topRisky: _t, newEndpointsByDay: _n, openFindingsByOwasp: _o, ...counts } = await ctx.store.dashboard(
         applicationScope(principalOf(principal)),

@@ -1,0 +1,436 @@
+/**
+ * The console end to end, in real headless Chromium, against the real `bulwark demo` server on loopback
+ * (the demo estate ingested through the real pipeline, the demo accounts created by the real CLI).
+ * Screenshots of every page go to `test-output/console/`.
+ *
+ * Needs Debian's `chromium` at /usr/bin/chromium (`apt-get install -y chromium`) and a built console
+ * (`npm run build`, which `npm test` runs first). Without either the tests fail; they never skip.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'bin', 'bulwark.js');
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'test-output', 'console');
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const DESKTOP = { width: 1280, height: 800 };
+const NARROW = { width: 390, height: 844 };
+
+interface Account {
+  role: string;
+  email: string;
+  password: string;
+}
+
+interface Demo {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  accounts: Map<string, Account>;
+  stop(): Promise<void>;
+}
+
+/** Runs `bulwark demo` as a user would and reads the URL, the accounts and the API token it prints. */
+function startDemo(dataDir: string): Promise<Demo> {
+  const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'demo', '--events', '20000', '--port', '0'], {
+    cwd: dataDir,
+    env: { ...process.env, BULWARK_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await closed;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      void stop();
+      reject(new Error(`bulwark demo was not serving within 90 s\nstdout: ${out}\nstderr: ${err}`));
+    }, 90_000);
+    void closed.then(() => {
+      clearTimeout(deadline);
+      reject(new Error(`bulwark demo exited early\nstdout: ${out}\nstderr: ${err}`));
+    });
+    const check = () => {
+      if (!out.includes('Press Ctrl-C to stop.')) return;
+      clearTimeout(deadline);
+      const url = /serving the demo estate on (http:\/\/\S+)/.exec(out)?.[1];
+      const token = /Admin API token \(shown once\): (\S+)/.exec(out)?.[1];
+      const accounts = new Map<string, Account>();
+      for (const m of out.matchAll(/^ {2}(\S+)\s+(\S+@northwind\.example)\s+(\S+)/gm)) accounts.set(m[1]!, { role: m[1]!, email: m[2]!, password: m[3]! });
+      if (!url || !token || accounts.size !== 5) {
+        void stop();
+        reject(new Error(`could not read the demo's URL, token and five accounts\nstdout: ${out}`));
+        return;
+      }
+      resolve({ child, url, token, accounts, stop });
+    };
+    child.stdout!.on('data', check);
+  });
+}
+
+let demo: Demo;
+let browser: Browser;
+let dataDir: string;
+/** Uncaught page errors, console errors and CSP violations, across every page of every test. */
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: the console tests need a real browser. Install it with: apt-get install -y chromium`);
+  }
+  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html')) || !existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('the console is not built: run `npm run build` first (`npm test` does)');
+  }
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), 'bulwark-e2e-'));
+  [demo, browser] = await Promise.all([startDemo(dataDir), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 })]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, baseURL: demo.url });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageProblems.push(`page error on ${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    // A 401/404 from the API is an expected answer that the page shows; the browser logs it as an error.
+    if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) pageProblems.push(`console error on ${page.url()}: ${m.text()}`);
+  });
+  return { context, page };
+}
+
+function account(role: string): Account {
+  const a = demo.accounts.get(role);
+  if (!a) throw new Error(`the demo printed no ${role} account`);
+  return a;
+}
+
+async function signIn(page: Page, role: string): Promise<void> {
+  const a = account(role);
+  await page.goto('/');
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(a.email);
+  await page.getByLabel('Password').fill(a.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Waits for the page's title (its one `h1`) to read `name`. */
+async function titled(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('heading', { level: 1, name, exact: typeof name === 'string' }).waitFor();
+}
+
+/** Waits for the page's data (no loading indicator left), then saves a full-page screenshot. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'), undefined, { timeout: 15_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function navLabels(page: Page): Promise<string[]> {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+}
+
+/** The admin API token the demo printed, for looking things up that the test then checks in the page. */
+async function api<T>(route: string): Promise<T> {
+  const res = await fetch(`${demo.url}/api/v1${route}`, { headers: { authorization: `Bearer ${demo.token}` } });
+  if (!res.ok) throw new Error(`${route}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+describe('the console in a real browser, on the demo estate', () => {
+  it('the practitioner walks from the dashboard to the riskiest endpoint and its redacted evidence', async () => {
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, 'security-practitioner');
+      await titled(page, 'API security dashboard');
+      expect(page.url()).toMatch(/#\/dashboard$/);
+      const tiles = page.getByRole('list', { name: 'Key figures' });
+      await expect(tiles.getByRole('listitem').count()).resolves.toBeGreaterThanOrEqual(4);
+      await shot(page, 'dashboard');
+
+      // The riskiest endpoint on the dashboard is the first row of the inventory sorted by risk.
+      const top = (await api<{ items: Array<{ id: string; method: string; pathTemplate: string }> }>('/endpoints?sort=risk&order=desc&limit=1')).items[0]!;
+      const riskiest = page.locator('section', { has: page.getByRole('heading', { name: 'Riskiest endpoints' }) });
+      const firstLink = riskiest.getByRole('link').filter({ hasText: '/' }).first();
+      expect(await firstLink.getAttribute('href')).toBe(`#/endpoints/${encodeURIComponent(top.id)}`);
+      await firstLink.click();
+      await titled(page, new RegExp(`${top.method}.*${top.pathTemplate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      await page.getByRole('heading', { name: 'Risk score' }).waitFor();
+      await page.getByRole('heading', { name: /^Parameters \(\d+\)$/ }).waitFor();
+      const samplesHeading = page.getByRole('heading', { name: /^Sample requests and responses \(\d+\)$/ });
+      const sampleCount = Number(/\((\d+)\)/.exec((await samplesHeading.textContent()) ?? '')![1]);
+      expect(sampleCount).toBeGreaterThan(0);
+
+      // Evidence: open the first sample; what it shows has passed redaction (typed keyed placeholders).
+      const samples = page.locator('section', { has: samplesHeading });
+      const first = samples.locator('details').first();
+      if ((await first.getAttribute('open')) === null) await first.locator('summary').first().click();
+      await first.getByRole('region', { name: 'Request of sample 1' }).waitFor();
+      await first.getByRole('region', { name: 'Response of sample 1' }).waitFor();
+      const evidence = (await samples.textContent()) ?? '';
+      expect(evidence).toMatch(/\[REDACTED:[a-z0-9-]+:[0-9a-f]{16}\]/);
+      expect(evidence).not.toMatch(/Bearer eyJ[\w-]+\.[\w-]+/);
+      await shot(page, 'endpoint');
+
+      // ...and from the endpoint to one of its findings, with the remediation advice.
+      const findings = page.locator('section', { has: page.getByRole('heading', { name: /^Findings \(\d+\)$/ }) });
+      const findingLink = findings.locator('a[href^="#/findings/"]').first();
+      await findingLink.click();
+      await page.locator('main h1').first().waitFor();
+      expect(page.url()).toMatch(/#\/findings\/[\w-]+$/);
+      await expect(page.getByRole('heading', { name: /Remediation/i }).count()).resolves.toBeGreaterThan(0);
+      await shot(page, 'finding');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the inventory filters, sorts and pages on the server, and links every row', async () => {
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, 'security-practitioner');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API inventory' }).click();
+      await titled(page, 'API inventory');
+      const rows = page.getByRole('table').locator('tbody tr');
+      await rows.first().waitFor();
+      const all = (await api<{ total: number }>('/endpoints?limit=1')).total;
+      await expect(page.getByText(new RegExp(`of ${all.toLocaleString('en')}`)).first().isVisible()).resolves.toBe(true);
+      await shot(page, 'inventory');
+
+      await page.getByLabel('Risk level').selectOption('high');
+      await page.waitForURL(/riskLevel=high/);
+      const high = (await api<{ total: number }>('/endpoints?riskLevel=high&limit=1')).total;
+      expect(high).toBeGreaterThan(0);
+      expect(high).toBeLessThan(all);
+      await page.getByText(new RegExp(`of ${high.toLocaleString('en')}`)).first().waitFor();
+      const levels = await page.getByRole('table').locator('tbody tr .risk-badge, tbody tr [data-risk-level]').allTextContents();
+      for (const l of levels) expect(l.toLowerCase()).toContain('high');
+
+      await page.getByRole('button', { name: /^Host/ }).click();
+      await page.waitForURL(/sort=host/);
+      await expect(page.getByRole('columnheader', { name: /^Host/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
+      await shot(page, 'inventory-filtered');
+
+      const exportLink = page.getByRole('link', { name: 'Export CSV' });
+      const href = await exportLink.getAttribute('href');
+      expect(href).toMatch(/^\/api\/v1\/endpoints\/export\.csv\?/);
+      expect(href).toContain('riskLevel=high');
+      const csv = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), href!);
+      expect(csv.trim().split('\n').length).toBe(high + 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('each role signs in and sees exactly the pages its permissions give', async () => {
+    const expected: Record<string, string[]> = {
+      admin: ['Dashboard', 'API inventory', 'Findings', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
+      'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
+      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
+      auditor: ['Dashboard', 'API inventory', 'Findings', 'Users', 'API tokens', 'Applications', 'Audit log'],
+    };
+    for (const [role, labels] of Object.entries(expected)) {
+      const { context, page } = await newPage();
+      try {
+        await signIn(page, role);
+        await titled(page, 'API security dashboard');
+        expect(await navLabels(page), role).toEqual(labels);
+        await shot(page, `home-${role}`);
+        // A page the role does not have is refused in the console (and by the API behind it).
+        if (!labels.includes('Users')) {
+          await page.goto('/#/settings/users');
+          await titled(page, 'Not available for your role');
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  it("a workload owner sees only their application's endpoints and findings, and not another's by id", async () => {
+    const apps = await api<{ items: Array<{ id: string; name: string }> }>('/applications?limit=100');
+    const payments = apps.items.find((a) => a.name === 'Payments API')!;
+    const other = (await api<{ items: Array<{ id: string; applicationId: string | null }> }>('/endpoints?limit=500')).items.find(
+      (e) => e.applicationId !== payments.id,
+    )!;
+    const ownTotal = (await api<{ total: number }>(`/endpoints?application=${payments.id}&limit=1`)).total;
+    expect(ownTotal).toBeGreaterThan(0);
+
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, 'workload-owner');
+      await page.goto('/#/inventory');
+      await titled(page, 'API inventory');
+      await page.getByText(new RegExp(`of ${ownTotal.toLocaleString('en')}`)).first().waitFor();
+      const appCells = await page.getByRole('table').locator('tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => {
+          const headers = [...tr.closest('table')!.querySelectorAll('thead th')].map((th) => th.textContent ?? '');
+          const col = headers.findIndex((h) => h.startsWith('Application'));
+          return tr.children[col]?.textContent ?? '';
+        }),
+      );
+      expect(appCells.length).toBeGreaterThan(0);
+      expect(new Set(appCells)).toEqual(new Set(['Payments API']));
+      await shot(page, 'inventory-workload-owner');
+
+      await page.goto(`/#/endpoints/${encodeURIComponent(other.id)}`);
+      await page.getByText(/not found/i).first().waitFor();
+      await shot(page, 'endpoint-out-of-scope');
+
+      await page.goto('/#/findings');
+      await titled(page, 'Findings');
+      await shot(page, 'findings-workload-owner');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the admin and the auditor read users, tokens, applications and the audit log', async () => {
+    for (const role of ['admin', 'auditor']) {
+      const { context, page } = await newPage();
+      try {
+        await signIn(page, role);
+        const nav = page.getByRole('navigation', { name: 'Main' });
+        for (const [label, title] of [
+          ['Findings', 'Findings'],
+          ['Users', 'Users'],
+          ['API tokens', 'API tokens'],
+          ['Applications', 'Applications'],
+          ['Audit log', 'Audit log'],
+        ] as const) {
+          await nav.getByRole('link', { name: label, exact: true }).click();
+          await titled(page, title);
+          await page.getByRole('table').locator('tbody tr').first().waitFor();
+          await shot(page, `${label.toLowerCase().replace(/\s+/g, '-')}-${role}`);
+        }
+        // Only the admin gets the controls that change things.
+        await nav.getByRole('link', { name: 'Users', exact: true }).click();
+        await page.getByRole('table').locator('tbody tr').first().waitFor();
+        const invite = await page.getByRole('button', { name: /invite/i }).count();
+        expect(invite > 0, `${role} sees an invite button`).toBe(role === 'admin');
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  it('works from the keyboard alone: sign in, skip link, sortable headers', async () => {
+    const { context, page } = await newPage();
+    try {
+      const a = account('soc-analyst');
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      // The email field has focus on arrival.
+      await page.keyboard.type(a.email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(a.password);
+      await page.keyboard.press('Enter');
+      await titled(page, 'API security dashboard');
+
+      await page.goto('/#/inventory');
+      await page.reload();
+      await page.getByRole('table').locator('tbody tr').first().waitFor();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+      const method = page.getByRole('button', { name: /^Method/ });
+      await method.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/sort=method/);
+      await expect(page.getByRole('columnheader', { name: /^Method/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
+
+      // Every form control in the page has an accessible name.
+      const unnamed = await page.locator('input, select, button, textarea').evaluateAll((els) =>
+        els
+          .filter((el) => {
+            const e = el as HTMLInputElement;
+            const label = e.labels?.length ? e.labels[0]!.textContent : '';
+            return !(label?.trim() || e.getAttribute('aria-label') || e.textContent?.trim() || e.getAttribute('title'));
+          })
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
+      expect(unnamed).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is readable on a narrow screen: no sideways scrolling of the page, navigation behind a menu button', async () => {
+    const { context, page } = await newPage(NARROW);
+    try {
+      await signIn(page, 'security-practitioner');
+      for (const route of ['dashboard', 'inventory', 'findings']) {
+        await page.goto(`/#/${route}`);
+        await page.locator('main h1').first().waitFor();
+        await shot(page, `narrow-${route}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${route} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+      }
+      const menu = page.getByRole('button', { name: 'Menu' });
+      await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).isVisible()).resolves.toBe(false);
+      await menu.click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).waitFor({ state: 'visible' });
+      await shot(page, 'narrow-menu');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a wrong password is refused with a message, and signing out ends the session', async () => {
+    const { context, page } = await newPage();
+    try {
+      const a = account('auditor');
+      await page.goto('/');
+      await page.getByLabel('Email').fill(a.email);
+      await page.getByLabel('Password').fill(`${a.password}x`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').first().waitFor();
+      await shot(page, 'sign-in-refused');
+
+      await signIn(page, 'auditor');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      const status = await page.evaluate(async () => (await fetch('/api/v1/auth/session', { credentials: 'same-origin' })).status);
+      expect(status).toBe(401);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('no page raised an error, logged one, or broke the content security policy', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
