@@ -91,7 +91,8 @@ export type InventoryPage = z.infer<typeof InventoryPage>;
 export const SampleView = z.object({ timestamp: z.string(), event: z.unknown() });
 
 export const EndpointDetail = z.object({
-  endpoint: Endpoint.extend({ application: z.string().nullable() }),
+  /** The endpoint without its traffic timeline, which comes once, as `traffic`. */
+  endpoint: Endpoint.omit({ traffic: true }).extend({ application: z.string().nullable() }),
   /** Hourly buckets over the last days the endpoint was seen. */
   traffic: z.array(TrafficPoint),
   /** Redacted request/response samples; empty when the caller may not read evidence. */

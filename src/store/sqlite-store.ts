@@ -823,7 +823,10 @@ function connect(db: Database.Database) {
     const dir = (q.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
     const orderSql = [...sort.columns, 'id'].map((col) => `${col} ${dir}`).join(', ');
 
-    const total = cached(`SELECT COUNT(*) FROM findings ${w.sql()}`).pluck().get(...w.params) as number;
+    // The count has no order to walk: there the status may drive the plan (findings_open_owasp answers
+    // "open in API2" from the index alone, 0.6 ms instead of 75 ms on 100,000 findings).
+    const countWhere = w.sql().replace('+status = ?', 'status = ?');
+    const total = cached(`SELECT COUNT(*) FROM findings ${countWhere}`).pluck().get(...w.params) as number;
     // Ids first, documents after: when a filter index drives the query, the sort then handles keys,
     // not every matching document.
     const ids =

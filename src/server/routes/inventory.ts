@@ -188,9 +188,10 @@ export const inventoryRoutes = [
         can(p, 'findings:read') ? ctx.store.listFindings({ endpointId: endpoint.id, limit: 200, scope: applicationScope(p) }) : Promise.resolve({ items: [] }),
         ctx.applicationNames(),
       ]);
+      const { traffic, ...rest } = endpoint;
       return {
-        endpoint: { ...endpoint, application: endpoint.applicationId ? (names.get(endpoint.applicationId) ?? null) : null },
-        traffic: endpoint.traffic,
+        endpoint: { ...rest, application: endpoint.applicationId ? (names.get(endpoint.applicationId) ?? null) : null },
+        traffic,
         samples: samples.map((s) => ({ timestamp: s.timestamp, event: s.event })),
         findings: findings.items,
       };
