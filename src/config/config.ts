@@ -33,6 +33,10 @@ export const ConfigSchema = z.object({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8787),
       maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
+      /** Request line plus headers; larger requests get 431 before any route runs. */
+      maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+      /** A request (headers and body) must arrive within this time; stops slow-drip clients holding sockets. */
+      requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(60_000),
       maxDecompressedBytes: z.number().int().positive().default(64 * 1024 * 1024),
       maxEventsPerBatch: z.number().int().positive().default(10_000),
       /** Requests per minute per credential (token or session user; per client address before sign-in). */

@@ -89,8 +89,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: config.server.maxBodyBytes,
+    requestTimeout: config.server.requestTimeoutMs,
     routerOptions: { maxParamLength: 200 },
-    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}),
+    http: { maxHeaderSize: config.server.maxHeaderBytes },
+    ...(tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), maxHeaderSize: config.server.maxHeaderBytes } } : {}),
   }) as unknown as FastifyInstance;
   const ctx = createServerContext({ ...deps, secureCookies: tls !== undefined });
   const limiter = createRateLimiter({ limit: config.server.rateLimitPerMinute, windowMs: 60_000, maxKeys: 50_000, clock: deps.clock ?? systemClock });

@@ -56,6 +56,16 @@ describe('the server over a real socket', () => {
     });
   };
 
+  it('refuses headers beyond the configured size with 431, before any route runs', async () => {
+    const limit = bw.config.server.maxHeaderBytes;
+    const fits = await call('/api/v1/inventory/summary', { headers: { 'x-note': 'a'.repeat(limit / 2) } });
+    expect(fits.status).toBe(200);
+    const tooBig = await call('/api/v1/inventory/summary', { headers: { 'x-note': 'a'.repeat(limit + 1) } });
+    expect(tooBig.status).toBe(431);
+    // The server is still there for the next client.
+    expect((await call('/healthz')).status).toBe(200);
+  });
+
   it('listens on the loopback address it was given, on an ephemeral port', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const port = Number(new URL(server.url).port);

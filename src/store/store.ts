@@ -144,8 +144,8 @@ export interface Page<T> {
   offset: number;
 }
 
-/** List caps: no query returns more than this many rows. */
-export const MAX_PAGE_SIZE = 500;
+/** List caps: no query returns more than this many rows (the API's page cap). */
+export { MAX_PAGE_SIZE } from '../contracts/api.js';
 
 /** `'all'`, or the application ids a caller may see (workload owners); an empty list sees nothing. */
 export type ApplicationScope = 'all' | readonly string[];

@@ -87,6 +87,12 @@ export interface FindingQuery {
   order?: SortOrder;
 }
 
+/** Query of `GET /users`. */
+export interface UserQuery {
+  limit?: number;
+  offset?: number;
+}
+
 export interface AuditQuery {
   limit?: number;
   offset?: number;
@@ -215,7 +221,7 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     dataClasses: () => request<{ items: DataClassInfo[] }>('GET', '/data-classes'),
 
     // ---- users --------------------------------------------------------------------------------
-    users: () => request<{ items: UserView[] }>('GET', '/users'),
+    users: (query: UserQuery = {}) => request<{ items: UserView[]; total: number }>('GET', `/users${toQueryString(query)}`),
     inviteUser: (body: InviteUserRequest) => request<OneTimeLink>('POST', '/users', { body }),
     updateUser: (id: string, body: UpdateUserRequest) => request<UserView>('PATCH', `/users/${encodeURIComponent(id)}`, { body }),
     resetUserPassword: (id: string) => request<OneTimeLink>('POST', `/users/${encodeURIComponent(id)}/reset-password`),

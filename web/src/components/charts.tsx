@@ -5,6 +5,7 @@
  */
 import { useId, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { formatCompact, formatNumber } from '../format.js';
+import { TableHead } from './table.js';
 
 export interface BarDatum {
   key: string;
@@ -16,11 +17,19 @@ export interface BarDatum {
   tone?: string;
 }
 
+/** What a chart's figure shares with its drawing: the caption's id (the drawing's name) and the box's width. */
+interface Frame {
+  captionId: string;
+  measure: RefObject<HTMLDivElement | null>;
+  width: number;
+}
+
 /**
- * The rendered width of the chart's box, so the viewBox can match it one to one: text then keeps its
- * CSS size at 390 px and at 1280 px instead of being scaled with the drawing.
+ * The chart's frame. `width` is the rendered width of the chart's box, so the viewBox can match it one
+ * to one: text then keeps its CSS size at 390 px and at 1280 px instead of being scaled with the drawing.
  */
-function useWidth(fallback: number): [RefObject<HTMLDivElement | null>, number] {
+function useFrame(fallback: number): Frame {
+  const captionId = useId();
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(fallback);
   useLayoutEffect(() => {
@@ -35,36 +44,58 @@ function useWidth(fallback: number): [RefObject<HTMLDivElement | null>, number] 
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  return [ref, width];
+  return { captionId, measure: ref, width };
 }
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function Figure({
-  caption,
-  captionId,
-  children,
-  note,
-  measure,
-}: {
-  caption: string;
-  captionId: string;
-  children: ReactNode;
-  note?: ReactNode;
-  measure?: RefObject<HTMLDivElement | null>;
-}) {
+/** The chart's `<figure>`; with `empty` set it holds that sentence instead of a drawing with no data. */
+function Figure({ caption, frame, children, note, empty }: { caption: string; frame: Frame; children?: ReactNode; note?: ReactNode; empty?: string }) {
   return (
     <figure className="chart">
-      <figcaption id={captionId} className="chart-caption">
+      <figcaption id={frame.captionId} className="chart-caption">
         {caption}
       </figcaption>
-      <div ref={measure} className="chart-box">
-        {children}
+      <div ref={frame.measure} className="chart-box">
+        {empty === undefined ? children : <p className="empty">{empty}</p>}
       </div>
       {note}
     </figure>
+  );
+}
+
+/** The plot area of a chart with a value axis: the drawing's size less the margins for the ticks. */
+interface PlotBox {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  plotW: number;
+  plotH: number;
+}
+
+function plotBox(width: number, margins: Omit<PlotBox, 'width' | 'plotW' | 'plotH'>): PlotBox {
+  return { width, ...margins, plotW: width - margins.left - margins.right, plotH: margins.height - margins.top - margins.bottom };
+}
+
+/** The value scale of a chart over time: a grid line at the maximum and the axis at zero, each labelled. */
+function ValueAxis({ box, max }: { box: PlotBox; max: number }) {
+  const { width, left, right, top, plotH } = box;
+  return (
+    <>
+      <line className="chart-grid" x1={left} x2={width - right} y1={top + 0.5} y2={top + 0.5} />
+      <line className="chart-axis" x1={left} x2={width - right} y1={top + plotH + 0.5} y2={top + plotH + 0.5} />
+      <text className="chart-tick" x={left - 6} y={top} textAnchor="end" dominantBaseline="central">
+        {formatCompact(max)}
+      </text>
+      <text className="chart-tick" x={left - 6} y={top + plotH} textAnchor="end" dominantBaseline="central">
+        0
+      </text>
+    </>
   );
 }
 
@@ -84,25 +115,19 @@ function BarLink({ datum, text, children }: { datum: BarDatum; text: string; chi
 
 /** Horizontal bars with labels on the left and values on the right; rows link when `href` is set. */
 export function BarList({ caption, data, unit, labelWidth: wantedLabel = 170 }: { caption: string; data: BarDatum[]; unit: string; labelWidth?: number }) {
-  const captionId = useId();
-  const [measure, width] = useWidth(480);
+  const frame = useFrame(480);
+  const { width, captionId } = frame;
   // Give labels up to ~45% of a wide box, but keep room for bars on a narrow one.
   const labelWidth = Math.min(Math.max(wantedLabel, width * 0.45), width * 0.5, 320);
   const maxLabel = Math.max(8, Math.floor(labelWidth / 6.6));
-  if (data.length === 0) {
-    return (
-      <Figure caption={caption} captionId={captionId} measure={measure}>
-        <p className="empty">No data yet.</p>
-      </Figure>
-    );
-  }
+  if (data.length === 0) return <Figure caption={caption} frame={frame} empty="No data yet." />;
   const rowHeight = 26;
   const valueWidth = 56;
   const barSpace = width - labelWidth - valueWidth;
   const max = Math.max(1, ...data.map((d) => d.value));
   const height = data.length * rowHeight;
   return (
-    <Figure caption={caption} captionId={captionId} measure={measure}>
+    <Figure caption={caption} frame={frame}>
       <svg className="chart-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="group" aria-labelledby={captionId}>
         {data.map((d, i) => {
           const y = i * rowHeight;
@@ -128,8 +153,8 @@ export function BarList({ caption, data, unit, labelWidth: wantedLabel = 170 }: 
 
 /** Vertical bars, one per category (risk levels, severities), each a link when `href` is set. */
 export function ColumnChart({ caption, data, unit }: { caption: string; data: BarDatum[]; unit: string }) {
-  const captionId = useId();
-  const [measure, width] = useWidth(360);
+  const frame = useFrame(360);
+  const { width, captionId } = frame;
   const height = 180;
   const top = 18;
   const bottom = 24;
@@ -138,7 +163,7 @@ export function ColumnChart({ caption, data, unit }: { caption: string; data: Ba
   const barWidth = Math.min(56, slot * 0.6);
   const max = Math.max(1, ...data.map((d) => d.value));
   return (
-    <Figure caption={caption} captionId={captionId} measure={measure}>
+    <Figure caption={caption} frame={frame}>
       <svg className="chart-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="group" aria-labelledby={captionId}>
         <line className="chart-axis" x1={0} x2={width} y1={top + plot + 0.5} y2={top + plot + 0.5} />
         {data.map((d, i) => {
@@ -172,15 +197,7 @@ export function ChartData({ caption, columns, rows }: { caption: string; columns
       <div className="table-scroll">
         <table className="table table-compact">
           <caption className="visually-hidden">{caption}</caption>
-          <thead>
-            <tr>
-              {columns.map((c) => (
-                <th key={c} scope="col">
-                  {c}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={columns} />
           <tbody>
             {rows.map((r, i) => (
               <tr key={i}>
@@ -212,22 +229,10 @@ export interface SeriesPoint {
 
 /** A small area chart over time with first/last labels and the peak marked. */
 export function AreaChart({ caption, data, unit, summary }: { caption: string; data: SeriesPoint[]; unit: string; summary?: string }) {
-  const captionId = useId();
-  const [measure, width] = useWidth(600);
-  if (data.length === 0) {
-    return (
-      <Figure caption={caption} captionId={captionId} measure={measure}>
-        <p className="empty">No data yet.</p>
-      </Figure>
-    );
-  }
-  const height = 170;
-  const left = 34;
-  const right = 10;
-  const top = 12;
-  const bottom = 24;
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
+  const frame = useFrame(600);
+  if (data.length === 0) return <Figure caption={caption} frame={frame} empty="No data yet." />;
+  const box = plotBox(frame.width, { height: 170, left: 34, right: 10, top: 12, bottom: 24 });
+  const { width, height, left, top, plotW, plotH } = box;
   const max = Math.max(1, ...data.map((d) => d.value));
   const step = data.length > 1 ? plotW / (data.length - 1) : 0;
   const x = (i: number) => left + (data.length > 1 ? i * step : plotW / 2);
@@ -243,22 +248,10 @@ export function AreaChart({ caption, data, unit, summary }: { caption: string; d
     summary ??
     `${caption}: ${formatNumber(total)} ${unit} from ${first.label} to ${last.label}; peak ${formatNumber(peak.value)} on ${peak.label}.`;
   return (
-    <Figure
-      caption={caption}
-      captionId={captionId}
-      measure={measure}
-      note={<ChartData caption={caption} columns={['Day', unit]} rows={data.map((d) => [d.label, d.value])} />}
-    >
+    <Figure caption={caption} frame={frame} note={<ChartData caption={caption} columns={['Day', unit]} rows={data.map((d) => [d.label, d.value])} />}>
       <svg className="chart-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         <title>{label}</title>
-        <line className="chart-grid" x1={left} x2={width - right} y1={top + 0.5} y2={top + 0.5} />
-        <line className="chart-axis" x1={left} x2={width - right} y1={top + plotH + 0.5} y2={top + plotH + 0.5} />
-        <text className="chart-tick" x={left - 6} y={top} textAnchor="end" dominantBaseline="central">
-          {formatCompact(max)}
-        </text>
-        <text className="chart-tick" x={left - 6} y={top + plotH} textAnchor="end" dominantBaseline="central">
-          0
-        </text>
+        <ValueAxis box={box} max={max} />
         <path className="chart-area" d={area} />
         <path className="chart-line" d={line} />
         {data.map((d, i) => (
@@ -302,22 +295,10 @@ export function StackedColumns({
   data: Array<{ label: string; tick?: string; values: Record<string, number> }>;
   unit: string;
 }) {
-  const captionId = useId();
-  const [measure, width] = useWidth(720);
-  if (data.length === 0) {
-    return (
-      <Figure caption={caption} captionId={captionId} measure={measure}>
-        <p className="empty">No traffic recorded in the window.</p>
-      </Figure>
-    );
-  }
-  const height = 190;
-  const left = 40;
-  const right = 6;
-  const top = 10;
-  const bottom = 24;
-  const plotW = width - left - right;
-  const plotH = height - top - bottom;
+  const frame = useFrame(720);
+  if (data.length === 0) return <Figure caption={caption} frame={frame} empty="No traffic recorded in the window." />;
+  const box = plotBox(frame.width, { height: 190, left: 40, right: 6, top: 10, bottom: 24 });
+  const { width, height, left, top, plotW, plotH } = box;
   const totals = data.map((d) => series.reduce((s, k) => s + (d.values[k.key] ?? 0), 0));
   const max = Math.max(1, ...totals);
   const slot = plotW / data.length;
@@ -330,8 +311,7 @@ export function StackedColumns({
   return (
     <Figure
       caption={caption}
-      captionId={captionId}
-      measure={measure}
+      frame={frame}
       note={
         <>
           <ul className="legend" aria-label="Legend">
@@ -352,14 +332,7 @@ export function StackedColumns({
     >
       <svg className="chart-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         <title>{label}</title>
-        <line className="chart-grid" x1={left} x2={width - right} y1={top + 0.5} y2={top + 0.5} />
-        <line className="chart-axis" x1={left} x2={width - right} y1={top + plotH + 0.5} y2={top + plotH + 0.5} />
-        <text className="chart-tick" x={left - 6} y={top} textAnchor="end" dominantBaseline="central">
-          {formatCompact(max)}
-        </text>
-        <text className="chart-tick" x={left - 6} y={top + plotH} textAnchor="end" dominantBaseline="central">
-          0
-        </text>
+        <ValueAxis box={box} max={max} />
         {data.map((d, i) => {
           let acc = 0;
           const x = left + i * slot + (slot - barW) / 2;

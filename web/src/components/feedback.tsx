@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError, errorMessage } from '../api.js';
+import type { Load } from '../use-load.js';
 
 /** Shows an API error's message as text (never as HTML), with its code for support. */
 export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
@@ -38,4 +39,20 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
+}
+
+/**
+ * Loaded data in its three states: the error with a retry, "Loading…" until the first answer, then
+ * `children(data)`. A reload keeps the last data on screen (see `useLoad`), so nothing flashes empty.
+ *
+ * @example <Loaded load={tokens}>{(t) => <TokenTable items={t.items} />}</Loaded>
+ */
+export function Loaded<T>({ load, children }: { load: Load<T>; children: (data: T) => ReactNode }) {
+  return (
+    <>
+      <ErrorBanner error={load.error} onRetry={load.reload} />
+      {load.data === undefined && load.loading && <Loading />}
+      {load.data !== undefined && children(load.data)}
+    </>
+  );
 }

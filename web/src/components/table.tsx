@@ -107,3 +107,35 @@ export function TableScroll({ label, children }: { label: string; children: Reac
     </div>
   );
 }
+
+/** A column header: its text, or the text with a class (`num` right-aligns a number column). */
+export type ColumnHead = string | { label: ReactNode; key: string; className?: string };
+
+/**
+ * The `<thead>` of a table whose headers are plain (not sortable): one `<th scope="col">` a column.
+ * `false` leaves a column out, for columns that depend on a permission.
+ *
+ * @example <TableHead columns={['Name', { key: 'calls', label: 'Calls', className: 'num' }, manage && 'Actions']} />
+ */
+export function TableHead({ columns }: { columns: Array<ColumnHead | false> }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) =>
+          c === false ? null : typeof c === 'string' ? (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ) : (
+            <th key={c.key} scope="col" className={c.className}>
+              {c.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** A number column's header. */
+export const numHead = (label: string): ColumnHead => ({ key: label, label, className: 'num' });

@@ -1,7 +1,9 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import type { SessionView } from '../../../src/contracts/api.js';
 import type { ApiClient } from '../api.js';
 import { ErrorBanner, Notice } from '../components/feedback.js';
+import { Field, SubmitButton } from '../components/form.js';
+import { useAction } from '../components/use-action.js';
 
 /** The frame of the pages shown without a session: login, accept invitation, reset password. */
 export function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
@@ -19,27 +21,60 @@ export function AuthFrame({ title, children }: { title: string; children: ReactN
   );
 }
 
-function PasswordFields({ password, confirm, onPassword, onConfirm, autoComplete }: {
-  password: string;
-  confirm: string;
-  onPassword: (v: string) => void;
-  onConfirm: (v: string) => void;
-  autoComplete: string;
+/** A one-time link opened without its token: nothing can be done here, so say why and where to go. */
+function MissingToken({ title, message }: { title: string; message: string }) {
+  return (
+    <AuthFrame title={title}>
+      <ErrorBanner error={new Error(message)} />
+      <p>
+        <a href="#/login">Go to sign in</a>
+      </p>
+    </AuthFrame>
+  );
+}
+
+/**
+ * The form that sets a new password (accepting an invitation, resetting a password). The two fields
+ * must agree before anything is sent, so a typo cannot lock the person out; `children` are extra
+ * fields shown above them.
+ */
+function NewPasswordForm({
+  submitLabel,
+  busyLabel,
+  onSubmit,
+  children,
+}: {
+  submitLabel: string;
+  busyLabel: string;
+  onSubmit: (password: string) => Promise<unknown>;
+  children?: ReactNode;
 }) {
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const save = useAction();
   const hintId = useId();
+  const submit = save.onSubmit(async () => {
+    if (password !== confirm) throw new Error('The two passwords differ.');
+    await onSubmit(password);
+  });
   return (
     <>
-      <label className="field">
-        <span className="field-label">New password</span>
-        <input type="password" required autoComplete={autoComplete} value={password} maxLength={256} aria-describedby={hintId} onChange={(e) => onPassword(e.target.value)} />
-        <span className="field-hint" id={hintId}>
-          At least 12 characters. A passphrase of several words is easy to remember and hard to guess.
-        </span>
-      </label>
-      <label className="field">
-        <span className="field-label">Repeat the password</span>
-        <input type="password" required autoComplete={autoComplete} value={confirm} maxLength={256} onChange={(e) => onConfirm(e.target.value)} />
-      </label>
+      <ErrorBanner error={save.error} />
+      <form onSubmit={submit} className="form-stack">
+        {children}
+        <Field label="New password">
+          <input type="password" required autoComplete="new-password" value={password} maxLength={256} aria-describedby={hintId} onChange={(e) => setPassword(e.target.value)} />
+          <span className="field-hint" id={hintId}>
+            At least 12 characters. A passphrase of several words is easy to remember and hard to guess.
+          </span>
+        </Field>
+        <Field label="Repeat the password">
+          <input type="password" required autoComplete="new-password" value={confirm} maxLength={256} onChange={(e) => setConfirm(e.target.value)} />
+        </Field>
+        <SubmitButton busy={save.busy} busyLabel={busyLabel}>
+          {submitLabel}
+        </SubmitButton>
+      </form>
     </>
   );
 }
@@ -47,39 +82,30 @@ function PasswordFields({ password, confirm, onPassword, onConfirm, autoComplete
 export function LoginPage({ api, onSession, expired }: { api: ApiClient; onSession: (s: SessionView) => void; expired: boolean }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
+  const signIn = useAction();
+  const submit = signIn.onSubmit(async () => {
     try {
       onSession(await api.login({ email: email.trim(), password }));
     } catch (err) {
-      setError(err);
       setPassword('');
-    } finally {
-      setBusy(false);
+      throw err;
     }
-  }
+  });
 
   return (
     <AuthFrame title="Sign in">
-      {expired && !error && <Notice tone="warn">Your session has ended. Sign in again to continue.</Notice>}
-      <ErrorBanner error={error} />
+      {expired && !signIn.error && <Notice tone="warn">Your session has ended. Sign in again to continue.</Notice>}
+      <ErrorBanner error={signIn.error} />
       <form onSubmit={submit} className="form-stack">
-        <label className="field">
-          <span className="field-label">Email</span>
+        <Field label="Email">
           <input type="email" required autoComplete="username" autoFocus value={email} maxLength={254} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">Password</span>
+        </Field>
+        <Field label="Password">
           <input type="password" required autoComplete="current-password" value={password} maxLength={256} onChange={(e) => setPassword(e.target.value)} />
-        </label>
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        </Field>
+        <SubmitButton busy={signIn.busy} busyLabel="Signing in…">
+          Sign in
+        </SubmitButton>
       </form>
       <p className="muted small">Forgot your password? Ask an administrator for a reset link.</p>
     </AuthFrame>
@@ -88,78 +114,28 @@ export function LoginPage({ api, onSession, expired }: { api: ApiClient; onSessi
 
 export function AcceptInvitationPage({ api, token, onSession }: { api: ApiClient; token: string; onSession: (s: SessionView) => void }) {
   const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (password !== confirm) return setError(new Error('The two passwords differ.'));
-    setBusy(true);
-    setError(undefined);
-    try {
-      const name = displayName.trim();
-      onSession(await api.acceptInvitation({ token, password, ...(name ? { displayName: name } : {}) }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  if (!token) {
-    return (
-      <AuthFrame title="Accept invitation">
-        <ErrorBanner error={new Error('This invitation link has no token. Use the full link you were sent.')} />
-        <p>
-          <a href="#/login">Go to sign in</a>
-        </p>
-      </AuthFrame>
-    );
-  }
+  if (!token) return <MissingToken title="Accept invitation" message="This invitation link has no token. Use the full link you were sent." />;
   return (
     <AuthFrame title="Accept invitation">
       <p>Choose a password to activate your account.</p>
-      <ErrorBanner error={error} />
-      <form onSubmit={submit} className="form-stack">
-        <label className="field">
-          <span className="field-label">
-            Display name <span className="muted">(optional)</span>
-          </span>
+      <NewPasswordForm
+        submitLabel="Activate account"
+        busyLabel="Activating…"
+        onSubmit={async (password) => {
+          const name = displayName.trim();
+          onSession(await api.acceptInvitation({ token, password, ...(name ? { displayName: name } : {}) }));
+        }}
+      >
+        <Field label="Display name" optional>
           <input type="text" autoComplete="name" value={displayName} maxLength={100} onChange={(e) => setDisplayName(e.target.value)} />
-        </label>
-        <PasswordFields password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} autoComplete="new-password" />
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Activating…' : 'Activate account'}
-        </button>
-      </form>
+        </Field>
+      </NewPasswordForm>
     </AuthFrame>
   );
 }
 
 export function ResetPasswordPage({ api, token }: { api: ApiClient; token: string }) {
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (password !== confirm) return setError(new Error('The two passwords differ.'));
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.resetPassword({ token, password });
-      setDone(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   if (done) {
     return (
       <AuthFrame title="Password changed">
@@ -172,25 +148,17 @@ export function ResetPasswordPage({ api, token }: { api: ApiClient; token: strin
       </AuthFrame>
     );
   }
-  if (!token) {
-    return (
-      <AuthFrame title="Reset password">
-        <ErrorBanner error={new Error('This reset link has no token. Use the full link an administrator gave you.')} />
-        <p>
-          <a href="#/login">Go to sign in</a>
-        </p>
-      </AuthFrame>
-    );
-  }
+  if (!token) return <MissingToken title="Reset password" message="This reset link has no token. Use the full link an administrator gave you." />;
   return (
     <AuthFrame title="Reset password">
-      <ErrorBanner error={error} />
-      <form onSubmit={submit} className="form-stack">
-        <PasswordFields password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} autoComplete="new-password" />
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Set new password'}
-        </button>
-      </form>
+      <NewPasswordForm
+        submitLabel="Set new password"
+        busyLabel="Saving…"
+        onSubmit={async (password) => {
+          await api.resetPassword({ token, password });
+          setDone(true);
+        }}
+      />
     </AuthFrame>
   );
 }

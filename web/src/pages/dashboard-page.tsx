@@ -1,11 +1,10 @@
-import type { Dashboard } from '../../../src/contracts/api.js';
-import type { InventoryRow } from '../../../src/contracts/api.js';
+import type { Dashboard, InventoryRow } from '../../../src/contracts/api.js';
 import { useApp } from '../app-context.js';
 import { FactorBadges, MethodBadge, RiskBadge } from '../components/badges.js';
-import { AreaChart, BarList, ColumnChart } from '../components/charts.js';
-import { ErrorBanner, Loading } from '../components/feedback.js';
+import { AreaChart, BarList, ColumnChart, type BarDatum } from '../components/charts.js';
+import { Loaded } from '../components/feedback.js';
 import { PageHeader, Section } from '../components/page.js';
-import { TableScroll } from '../components/table.js';
+import { TableHead, TableScroll } from '../components/table.js';
 import { formatAgo, formatDateTime, formatDay, formatNumber, formatPercent } from '../format.js';
 import { RISK_LEVELS, riskLevelLabel, SEVERITIES, severityLabel } from '../labels.js';
 import { href, pathOf } from '../router.js';
@@ -32,19 +31,22 @@ function Tile({ label, value, detail, link, tone }: { label: string; value: numb
 
 export function DashboardPage() {
   const { api, can } = useApp();
-  const { data, error, loading, reload } = useLoad(() => api.dashboard(), 'dashboard');
+  const dashboard = useLoad(() => api.dashboard(), 'dashboard');
   return (
     <div className="page">
       <PageHeader title="API security dashboard" subtitle="Posture of every API Bulwark has seen in your traffic." />
-      <ErrorBanner error={error} onRetry={reload} />
-      {!data && loading && <Loading />}
-      {data && <DashboardBody d={data} findings={can('findings:read')} />}
+      <Loaded load={dashboard}>{(d) => <DashboardBody d={d} findings={can('findings:read')} />}</Loaded>
     </div>
   );
 }
 
 function share(part: number, whole: number): string | undefined {
   return whole > 0 ? `${formatPercent(part / whole)} of endpoints` : undefined;
+}
+
+/** One column a level (risk level, severity), in the level's colour, each linking to its filtered list. */
+function levelColumns<L extends string>(levels: readonly L[], label: (l: L) => string, counts: Partial<Record<L, number>>, link: (l: L) => string): BarDatum[] {
+  return levels.map((l) => ({ key: l, label: label(l), value: counts[l] ?? 0, tone: l, href: link(l) }));
 }
 
 function DashboardBody({ d, findings }: { d: Dashboard; findings: boolean }) {
@@ -82,13 +84,7 @@ function DashboardBody({ d, findings }: { d: Dashboard; findings: boolean }) {
           <ColumnChart
             caption="Endpoints by risk level"
             unit="endpoints"
-            data={RISK_LEVELS.map((level) => ({
-              key: level,
-              label: riskLevelLabel(level),
-              value: d.riskDistribution[level] ?? 0,
-              tone: level,
-              href: href('/inventory', { riskLevel: level }),
-            }))}
+            data={levelColumns(RISK_LEVELS, riskLevelLabel, d.riskDistribution, (level) => href('/inventory', { riskLevel: level }))}
           />
         </Section>
         {findings && (
@@ -96,13 +92,7 @@ function DashboardBody({ d, findings }: { d: Dashboard; findings: boolean }) {
             <ColumnChart
               caption="Open findings by severity"
               unit="open findings"
-              data={SEVERITIES.map((s) => ({
-                key: s,
-                label: severityLabel(s),
-                value: d.openFindingsBySeverity[s] ?? 0,
-                tone: s,
-                href: href('/findings', { status: 'open', severity: s }),
-              }))}
+              data={levelColumns(SEVERITIES, severityLabel, d.openFindingsBySeverity, (s) => href('/findings', { status: 'open', severity: s }))}
             />
           </Section>
         )}
@@ -169,16 +159,7 @@ function TopRisky({ rows }: { rows: InventoryRow[] }) {
   return (
     <TableScroll label="Riskiest endpoints">
       <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Risk</th>
-            <th scope="col">Endpoint</th>
-            <th scope="col">Host</th>
-            <th scope="col">Application</th>
-            <th scope="col">Factors</th>
-            <th scope="col">Last seen</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Risk', 'Endpoint', 'Host', 'Application', 'Factors', 'Last seen']} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>

@@ -1,13 +1,13 @@
+import type { ReactNode } from 'react';
 import type { EndpointDetail } from '../../../src/contracts/api.js';
 import type { RiskFactor } from '../../../src/contracts/endpoint.js';
 import { useApp } from '../app-context.js';
 import { MethodBadge, RiskBadge } from '../components/badges.js';
 import { StackedColumns } from '../components/charts.js';
-import { ErrorBanner, Loading } from '../components/feedback.js';
 import { FindingCard } from '../components/finding-card.js';
-import { PageHeader, Section } from '../components/page.js';
+import { DetailPage, Fact, PageHeader, Section } from '../components/page.js';
 import { SampleView } from '../components/sample-view.js';
-import { TableScroll } from '../components/table.js';
+import { numHead, TableHead, TableScroll } from '../components/table.js';
 import { formatAgo, formatDateTime, formatHour, formatNumber, formatPercent } from '../format.js';
 import { authKindLabel } from '../labels.js';
 import { href } from '../router.js';
@@ -17,27 +17,17 @@ type Detail = EndpointDetail['endpoint'];
 
 export function EndpointPage({ id }: { id: string }) {
   const { api } = useApp();
-  const { data, error, loading, reload } = useLoad(() => api.endpoint(id), `endpoint:${id}`);
+  const detail = useLoad(() => api.endpoint(id), `endpoint:${id}`);
   return (
-    <div className="page">
-      <p className="breadcrumb">
-        <a href={href('/inventory')}>API inventory</a> <span aria-hidden="true">›</span> Endpoint
-      </p>
-      {error !== undefined && !data && <PageHeader title="Endpoint" />}
-      <ErrorBanner error={error} onRetry={reload} />
-      {!data && loading && <Loading />}
-      {data && <EndpointBody detail={data} />}
-    </div>
+    <DetailPage list={{ label: 'API inventory', href: href('/inventory') }} kind="Endpoint" load={detail}>
+      {(data) => <EndpointBody detail={data} />}
+    </DetailPage>
   );
 }
 
 /** Milliseconds as people read them: 0.42, 3.5, 237. */
 function ms(n: number): string {
   return n >= 10 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
-}
-
-function sum(record: Record<string, number>): number {
-  return Object.values(record).reduce((a, b) => a + b, 0);
 }
 
 function EndpointBody({ detail }: { detail: EndpointDetail }) {
@@ -101,14 +91,7 @@ function EndpointBody({ detail }: { detail: EndpointDetail }) {
         <Section title="Sensitive data">
           <TableScroll label="Sensitive data locations">
             <table className="table table-compact">
-              <thead>
-                <tr>
-                  <th scope="col">Data class</th>
-                  <th scope="col">Direction</th>
-                  <th scope="col">Location</th>
-                  <th scope="col">Names</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Data class', 'Direction', 'Location', 'Names']} />
               <tbody>
                 {e.dataClasses.map((d, i) => (
                   <tr key={i}>
@@ -166,59 +149,32 @@ function Facts({ e }: { e: Detail }) {
   const totalTransport = e.encryption.plainHttpCalls + e.encryption.tlsCalls;
   return (
     <dl className="facts">
-      <div>
-        <dt>Risk</dt>
-        <dd>
-          <RiskBadge level={e.risk.level} score={e.risk.score} />
-        </dd>
-      </div>
-      <div>
-        <dt>Calls</dt>
-        <dd>{formatNumber(e.calls)}</dd>
-      </div>
-      <div>
-        <dt>Consumers</dt>
-        <dd>{formatNumber(e.consumers)}</dd>
-      </div>
-      <div>
-        <dt>Internet exposed</dt>
-        <dd>
-          {e.exposure.internetExposed ? <span className="tag tag-warn">Yes</span> : 'No'}{' '}
+      <Fact term="Risk">
+        <RiskBadge level={e.risk.level} score={e.risk.score} />
+      </Fact>
+      <Fact term="Calls">{formatNumber(e.calls)}</Fact>
+      <Fact term="Consumers">{formatNumber(e.consumers)}</Fact>
+      <Fact term="Internet exposed">
+        {e.exposure.internetExposed ? <span className="tag tag-warn">Yes</span> : 'No'}{' '}
+        <span className="small muted">
+          ({formatNumber(e.exposure.publicClientCalls)} public / {formatNumber(e.exposure.privateClientCalls)} private)
+        </span>
+      </Fact>
+      <Fact term="Encryption">
+        {e.encryption.plainHttpCalls > 0 ? <span className="tag tag-warn">Plain HTTP {formatNumber(e.encryption.plainHttpCalls)}</span> : 'TLS only'}
+        {totalTransport > 0 && Object.keys(e.encryption.tlsVersions).length > 0 && (
           <span className="small muted">
-            ({formatNumber(e.exposure.publicClientCalls)} public / {formatNumber(e.exposure.privateClientCalls)} private)
+            {' '}
+            ({Object.entries(e.encryption.tlsVersions)
+              .map(([v, n]) => `${v} ${formatNumber(n)}`)
+              .join(', ')})
           </span>
-        </dd>
-      </div>
-      <div>
-        <dt>Encryption</dt>
-        <dd>
-          {e.encryption.plainHttpCalls > 0 ? <span className="tag tag-warn">Plain HTTP {formatNumber(e.encryption.plainHttpCalls)}</span> : 'TLS only'}
-          {totalTransport > 0 && Object.keys(e.encryption.tlsVersions).length > 0 && (
-            <span className="small muted">
-              {' '}
-              ({Object.entries(e.encryption.tlsVersions)
-                .map(([v, n]) => `${v} ${formatNumber(n)}`)
-                .join(', ')})
-            </span>
-          )}
-        </dd>
-      </div>
-      <div>
-        <dt>Documented</dt>
-        <dd>{e.documented ? 'Yes' : <span className="tag tag-warn">No</span>}</dd>
-      </div>
-      <div>
-        <dt>Latency</dt>
-        <dd>{e.latencyMs ? `p50 ${ms(e.latencyMs.p50)} · p90 ${ms(e.latencyMs.p90)} · p99 ${ms(e.latencyMs.p99)} ms` : '—'}</dd>
-      </div>
-      <div>
-        <dt>First seen</dt>
-        <dd title={formatDateTime(e.firstSeen)}>{formatAgo(e.firstSeen)}</dd>
-      </div>
-      <div>
-        <dt>Last seen</dt>
-        <dd title={formatDateTime(e.lastSeen)}>{formatAgo(e.lastSeen)}</dd>
-      </div>
+        )}
+      </Fact>
+      <Fact term="Documented">{e.documented ? 'Yes' : <span className="tag tag-warn">No</span>}</Fact>
+      <Fact term="Latency">{e.latencyMs ? `p50 ${ms(e.latencyMs.p50)} · p90 ${ms(e.latencyMs.p90)} · p99 ${ms(e.latencyMs.p99)} ms` : '—'}</Fact>
+      <Fact term="First seen" title={formatDateTime(e.firstSeen)}>{formatAgo(e.firstSeen)}</Fact>
+      <Fact term="Last seen" title={formatDateTime(e.lastSeen)}>{formatAgo(e.lastSeen)}</Fact>
     </dl>
   );
 }
@@ -235,23 +191,9 @@ function RiskBreakdown({ e }: { e: Detail }) {
       <TableScroll label="Risk factors">
         <table className="table table-compact">
           <caption className="visually-hidden">Risk factors with weight, value and points</caption>
-          <thead>
-            <tr>
-              <th scope="col">Factor</th>
-              <th scope="col" className="num">
-                Weight
-              </th>
-              <th scope="col" className="num">
-                Value
-              </th>
-              <th scope="col" className="num">
-                Points
-              </th>
-              <th scope="col" className="col-bar">
-                <span className="visually-hidden">Share of weight</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={['Factor', numHead('Weight'), numHead('Value'), numHead('Points'), { key: 'bar', label: <span className="visually-hidden">Share of weight</span>, className: 'col-bar' }]}
+          />
           <tbody>
             {factors.map((f) => (
               <FactorRow key={f.id} f={f} max={maxPoints} />
@@ -301,38 +243,20 @@ function FactorRow({ f, max }: { f: RiskFactor; max: number }) {
 
 function AuthView({ e }: { e: Detail }) {
   const kinds = Object.entries(e.auth.kinds).sort((a, b) => b[1] - a[1]);
-  const total = sum(e.auth.kinds);
   const jwt = e.auth.jwt;
   return (
     <>
       {kinds.length === 0 ? (
         <p className="empty">No authentication observed.</p>
       ) : (
-        <TableScroll label="Observed authentication">
-          <table className="table table-compact">
-            <caption className="visually-hidden">Observed authentication kinds with call counts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col" className="num">
-                  Calls
-                </th>
-                <th scope="col" className="num">
-                  Share
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {kinds.map(([kind, n]) => (
-                <tr key={kind}>
-                  <th scope="row">{kind === 'none' ? <span className="tag tag-warn">{authKindLabel(kind)}</span> : authKindLabel(kind)}</th>
-                  <td className="num">{formatNumber(n)}</td>
-                  <td className="num">{total > 0 ? formatPercent(n / total) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <CallShareTable
+          label="Observed authentication"
+          caption="Observed authentication kinds with call counts"
+          captionHidden
+          keyHead="Kind"
+          rows={kinds}
+          renderKey={(kind) => (kind === 'none' ? <span className="tag tag-warn">{authKindLabel(kind)}</span> : authKindLabel(kind))}
+        />
       )}
       {jwt && (
         <dl className="kv">
@@ -353,31 +277,46 @@ function AuthView({ e }: { e: Detail }) {
 }
 
 function StatusCodes({ codes }: { codes: Record<string, number> }) {
-  const rows = Object.entries(codes).sort((a, b) => a[0].localeCompare(b[0]));
-  const total = sum(codes);
   return (
-    <TableScroll label="Status codes">
+    <CallShareTable
+      label="Status codes"
+      caption="Status codes"
+      keyHead="Status"
+      rows={Object.entries(codes).sort((a, b) => a[0].localeCompare(b[0]))}
+      renderKey={(code) => <span className={`pill status-code status-${code.charAt(0)}xx`}>{code}</span>}
+    />
+  );
+}
+
+/** Calls per key with each key's share of all of them: observed authentication kinds, status codes. */
+function CallShareTable({
+  label,
+  caption,
+  captionHidden = false,
+  keyHead,
+  rows,
+  renderKey,
+}: {
+  label: string;
+  caption: string;
+  captionHidden?: boolean;
+  keyHead: string;
+  /** Key and call count, in the order to show. */
+  rows: Array<[string, number]>;
+  renderKey: (key: string) => ReactNode;
+}) {
+  const total = rows.reduce((a, [, n]) => a + n, 0);
+  return (
+    <TableScroll label={label}>
       <table className="table table-compact">
-        <caption>Status codes</caption>
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Calls
-            </th>
-            <th scope="col" className="num">
-              Share
-            </th>
-          </tr>
-        </thead>
+        <caption className={captionHidden ? 'visually-hidden' : undefined}>{caption}</caption>
+        <TableHead columns={[keyHead, numHead('Calls'), numHead('Share')]} />
         <tbody>
-          {rows.map(([code, n]) => (
-            <tr key={code}>
-              <th scope="row">
-                <span className={`pill status-code status-${code.charAt(0)}xx`}>{code}</span>
-              </th>
+          {rows.map(([key, n]) => (
+            <tr key={key}>
+              <th scope="row">{renderKey(key)}</th>
               <td className="num">{formatNumber(n)}</td>
-              <td className="num">{total ? formatPercent(n / total) : '—'}</td>
+              <td className="num">{total > 0 ? formatPercent(n / total) : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -392,15 +331,7 @@ function Responses({ e }: { e: Detail }) {
     <TableScroll label="Responses">
       <table className="table table-compact">
         <caption>Response content types</caption>
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Content types</th>
-            <th scope="col" className="num">
-              Count
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Status', 'Content types', numHead('Count')]} />
         <tbody>
           {e.responses.map((r) => (
             <tr key={r.status}>
@@ -430,19 +361,7 @@ function Parameters({ e }: { e: Detail }) {
     <TableScroll label="Parameters">
       <table className="table table-compact">
         <caption className="visually-hidden">Parameters by direction and location, with types and data classes</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Direction</th>
-            <th scope="col">Location</th>
-            <th scope="col">Types</th>
-            <th scope="col">Formats</th>
-            <th scope="col">Data classes</th>
-            <th scope="col" className="num">
-              Seen
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Direction', 'Location', 'Types', 'Formats', 'Data classes', numHead('Seen')]} />
         <tbody>
           {e.parameters.map((p, i) => (
             <tr key={`${p.direction}-${p.location}-${p.name}-${i}`}>

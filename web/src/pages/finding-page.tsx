@@ -1,8 +1,7 @@
 import type { Finding } from '../../../src/contracts/finding.js';
 import { useApp } from '../app-context.js';
 import { MethodBadge, SeverityBadge, StatusBadge } from '../components/badges.js';
-import { ErrorBanner, Loading } from '../components/feedback.js';
-import { PageHeader, Section } from '../components/page.js';
+import { DetailPage, Fact, PageHeader, Section } from '../components/page.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import { OWASP_2023 } from '../labels.js';
 import { href, pathOf } from '../router.js';
@@ -10,17 +9,11 @@ import { useLoad } from '../use-load.js';
 
 export function FindingPage({ id }: { id: string }) {
   const { api } = useApp();
-  const { data, error, loading, reload } = useLoad(() => api.finding(id), `finding:${id}`);
+  const finding = useLoad(() => api.finding(id), `finding:${id}`);
   return (
-    <div className="page">
-      <p className="breadcrumb">
-        <a href={href('/findings')}>Findings</a> <span aria-hidden="true">›</span> Finding
-      </p>
-      {error !== undefined && !data && <PageHeader title="Finding" />}
-      <ErrorBanner error={error} onRetry={reload} />
-      {!data && loading && <Loading />}
-      {data && <FindingBody f={data} />}
-    </div>
+    <DetailPage list={{ label: 'Findings', href: href('/findings') }} kind="Finding" load={finding}>
+      {(f) => <FindingBody f={f} />}
+    </DetailPage>
   );
 }
 
@@ -44,52 +37,34 @@ function FindingBody({ f }: { f: Finding }) {
         }
       />
       <dl className="facts">
-        <div>
-          <dt>OWASP API Top 10</dt>
-          <dd>
-            <a href={href('/findings', { owasp: f.owasp })}>{f.owasp}</a>
-            {owaspTitle && <div className="small muted">{owaspTitle}</div>}
-          </dd>
-        </div>
-        <div>
-          <dt>CWE</dt>
-          <dd>
-            <a href={`https://cwe.mitre.org/data/definitions/${encodeURIComponent(cweNumber)}.html`} target="_blank" rel="noreferrer noopener">
-              {f.cwe}
-              <span className="visually-hidden"> (opens in a new tab)</span>
-            </a>
-          </dd>
-        </div>
-        <div>
-          <dt>Where</dt>
-          <dd>
-            {f.endpointId && can('inventory:read') ? (
-              <>
-                <MethodBadge method={f.method} />{' '}
-                <a className="mono break" href={href(pathOf('endpoints', f.endpointId))}>
-                  {f.pathTemplate ?? f.endpointId}
-                </a>
-              </>
-            ) : (
-              <span className="mono break">
-                {f.method} {f.pathTemplate ?? '(host-wide)'}
-              </span>
-            )}
-            <div className="small mono">{f.host}</div>
-          </dd>
-        </div>
-        <div>
-          <dt>Occurrences</dt>
-          <dd>{formatNumber(f.count)}</dd>
-        </div>
-        <div>
-          <dt>First seen</dt>
-          <dd>{formatDateTime(f.firstSeen)}</dd>
-        </div>
-        <div>
-          <dt>Last seen</dt>
-          <dd>{formatDateTime(f.lastSeen)}</dd>
-        </div>
+        <Fact term="OWASP API Top 10">
+          <a href={href('/findings', { owasp: f.owasp })}>{f.owasp}</a>
+          {owaspTitle && <div className="small muted">{owaspTitle}</div>}
+        </Fact>
+        <Fact term="CWE">
+          <a href={`https://cwe.mitre.org/data/definitions/${encodeURIComponent(cweNumber)}.html`} target="_blank" rel="noreferrer noopener">
+            {f.cwe}
+            <span className="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        </Fact>
+        <Fact term="Where">
+          {f.endpointId && can('inventory:read') ? (
+            <>
+              <MethodBadge method={f.method} />{' '}
+              <a className="mono break" href={href(pathOf('endpoints', f.endpointId))}>
+                {f.pathTemplate ?? f.endpointId}
+              </a>
+            </>
+          ) : (
+            <span className="mono break">
+              {f.method} {f.pathTemplate ?? '(host-wide)'}
+            </span>
+          )}
+          <div className="small mono">{f.host}</div>
+        </Fact>
+        <Fact term="Occurrences">{formatNumber(f.count)}</Fact>
+        <Fact term="First seen">{formatDateTime(f.firstSeen)}</Fact>
+        <Fact term="Last seen">{formatDateTime(f.lastSeen)}</Fact>
       </dl>
       <Section title="Evidence">
         <p>{f.evidence.summary}</p>

@@ -1,14 +1,15 @@
-import { useMemo } from 'react';
 import { exportUrls, type EndpointQuery, type EndpointSort } from '../api.js';
 import { useApp } from '../app-context.js';
 import { FactorBadges, MethodBadge, RiskBadge } from '../components/badges.js';
-import { ErrorBanner, Loading } from '../components/feedback.js';
-import { FilterBar, FilterSelect, FilterText, intParam, YES_NO } from '../components/filters.js';
+import { FilterBar, FilterSelect, FilterText, YES_NO } from '../components/filters.js';
+import { listFromQuery, sortCaption, sortFromQuery } from '../components/list-query.js';
 import { PageHeader } from '../components/page.js';
-import { Pager, SortHeader, TableScroll, type Order } from '../components/table.js';
+import { PagedTable } from '../components/paged-table.js';
+import { SortHeader, type Order } from '../components/table.js';
+import { useApplications } from '../components/use-directory.js';
 import { formatAgo, formatDateTime, formatNumber } from '../format.js';
 import { AUTH_KIND_OPTIONS, authKindLabel, HTTP_METHOD_OPTIONS, RISK_LEVELS, riskLevelLabel } from '../labels.js';
-import { href, pathOf, updateQuery, useRoute } from '../router.js';
+import { href, pathOf, useRoute } from '../router.js';
 import { useLoad } from '../use-load.js';
 
 /** Every server sort key with the order its first click gives; a complete record, so a new key fails the build. */
@@ -24,7 +25,6 @@ const SORT_DEFAULT_ORDER: Record<EndpointSort, Order> = {
   application: 'asc',
   api: 'asc',
 };
-const isSort = (s: string | null): s is EndpointSort => s !== null && Object.hasOwn(SORT_DEFAULT_ORDER, s);
 
 const FILTER_KEYS = [
   'search',
@@ -47,29 +47,14 @@ function apiBase(api: string, host: string): string {
 }
 
 export function InventoryPage() {
-  const { api, can } = useApp();
-  const route = useRoute();
-  const q = route.query;
-  const rawSort = q.get('sort');
-  const sort: EndpointSort = isSort(rawSort) ? rawSort : 'risk';
-  const order: Order = q.get('order') === 'asc' ? 'asc' : q.get('order') === 'desc' ? 'desc' : SORT_DEFAULT_ORDER[sort];
-  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, q.get(k) ?? ''])) as Record<(typeof FILTER_KEYS)[number], string>;
-  const query: EndpointQuery = {
-    ...filters,
-    limit: intParam(q.get('limit'), 50, 500) || 50,
-    offset: intParam(q.get('offset'), 0),
-    sort,
-    order,
-  };
-  const queryKey = JSON.stringify(query);
-  const page = useLoad(() => api.endpoints(query), queryKey);
+  const { api } = useApp();
+  const q = useRoute().query;
+  const sortProps = sortFromQuery(q, SORT_DEFAULT_ORDER, 'risk');
+  const { filters, limit, offset, active, clear } = listFromQuery(q, FILTER_KEYS);
+  const query: EndpointQuery = { ...filters, limit, offset, sort: sortProps.sort, order: sortProps.order };
+  const page = useLoad(() => api.endpoints(query), JSON.stringify(query));
   const classes = useLoad(() => api.dataClasses(), 'data-classes');
-  const canApps = can('applications:read');
-  const apps = useLoad(() => (canApps ? api.applications() : Promise.resolve({ items: [] })), `apps:${canApps}`);
-  const appNames = useMemo(() => new Map((apps.data?.items ?? []).map((a) => [a.id, a.name])), [apps.data]);
-  const active = FILTER_KEYS.filter((k) => filters[k] !== '').length;
-  const onSort = (key: EndpointSort, next: Order) => updateQuery({ sort: key, order: next, offset: null });
-  const sortProps = { sort, order, onSort };
+  const apps = useApplications();
 
   return (
     <div className="page">
@@ -82,7 +67,7 @@ export function InventoryPage() {
           </a>
         }
       />
-      <FilterBar label="Filter endpoints" active={active} onClear={() => updateQuery({ ...Object.fromEntries(FILTER_KEYS.map((k) => [k, null])), offset: null })}>
+      <FilterBar label="Filter endpoints" active={active} onClear={clear}>
         <FilterText name="search" label="Search" value={filters.search} placeholder="Path, host or API" width="wide" />
         <FilterText name="host" label="Host" value={filters.host} type="text" placeholder="api.example.com" />
         <FilterSelect name="method" label="Method" value={filters.method} options={HTTP_METHOD_OPTIONS.map((m) => ({ value: m, label: m }))} />
@@ -99,89 +84,68 @@ export function InventoryPage() {
           value={filters.dataClass}
           options={(classes.data?.items ?? []).map((c) => ({ value: c.id, label: c.title }))}
         />
-        {canApps ? (
-          <FilterSelect name="application" label="Application" value={filters.application} options={(apps.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} />
+        {apps.readable ? (
+          <FilterSelect name="application" label="Application" value={filters.application} options={apps.options} />
         ) : (
           <FilterText name="application" label="Application" value={filters.application} type="text" />
         )}
       </FilterBar>
-      <ErrorBanner error={page.error} onRetry={page.reload} />
-      {!page.data && page.loading && <Loading />}
-      {page.data && (
-        <div className={page.loading ? 'results is-loading' : 'results'} aria-busy={page.loading}>
-          <TableScroll label="Endpoints">
-            <table className="table table-inventory">
-              <caption className="visually-hidden">
-                Endpoints, sorted by {sort} {order === 'asc' ? 'ascending' : 'descending'}
-              </caption>
-              <thead>
-                <tr>
-                  <SortHeader label="Risk" sortKey="risk" defaultOrder="desc" {...sortProps} />
-                  <SortHeader label="Method" sortKey="method" defaultOrder="asc" {...sortProps} />
-                  <SortHeader label="Endpoint" sortKey="path" defaultOrder="asc" {...sortProps} />
-                  <th scope="col">Factors</th>
-                  <SortHeader label="Host" sortKey="host" defaultOrder="asc" {...sortProps} />
-                  <SortHeader label="Application" sortKey="application" defaultOrder="asc" {...sortProps} />
-                  <SortHeader label="API" sortKey="api" defaultOrder="asc" {...sortProps} />
-                  <SortHeader label="Calls" sortKey="calls" className="num" {...sortProps} />
-                  <SortHeader label="Consumers" sortKey="consumers" className="num" {...sortProps} />
-                  <SortHeader label="First seen" sortKey="firstSeen" {...sortProps} />
-                  <SortHeader label="Last seen" sortKey="lastSeen" {...sortProps} />
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={11} className="empty-cell">
-                      No endpoint matches these filters.
-                    </td>
-                  </tr>
-                )}
-                {page.data.items.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <RiskBadge level={r.riskLevel} score={r.riskScore} />
-                    </td>
-                    <td>
-                      <MethodBadge method={r.method} />
-                    </td>
-                    <th scope="row" className="cell-endpoint">
-                      <a className="mono" href={href(pathOf('endpoints', r.id))}>
-                        {r.pathTemplate}
-                      </a>
-                    </th>
-                    <td>
-                      <FactorBadges
-                        internetExposed={r.internetExposed}
-                        authenticated={r.authenticated}
-                        plainHttp={r.plainHttp}
-                        documented={r.documented}
-                        dataClasses={r.dataClasses}
-                      />
-                    </td>
-                    <td className="mono small">{r.host}</td>
-                    <td>{r.application ?? (r.applicationId ? (appNames.get(r.applicationId) ?? r.applicationId) : <span className="muted">—</span>)}</td>
-                    <td className="mono small" title={r.api}>
-                      {apiBase(r.api, r.host)}
-                    </td>
-                    <td className="num">{formatNumber(r.calls)}</td>
-                    <td className="num">{formatNumber(r.consumers)}</td>
-                    <td title={formatDateTime(r.firstSeen)}>{formatAgo(r.firstSeen)}</td>
-                    <td title={formatDateTime(r.lastSeen)}>{formatAgo(r.lastSeen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          <Pager
-            label="Inventory pages"
-            total={page.data.total}
-            limit={query.limit ?? 50}
-            offset={query.offset ?? 0}
-            onChange={(offset, limit) => updateQuery({ offset: offset || null, limit: limit === 50 ? null : limit })}
-          />
-        </div>
-      )}
+      <PagedTable
+        page={page}
+        label="Endpoints"
+        pagerLabel="Inventory pages"
+        tableClassName="table table-inventory"
+        caption={sortCaption('Endpoints', sortProps)}
+        columns={11}
+        empty="No endpoint matches these filters."
+        limit={limit}
+        offset={offset}
+        head={
+          <thead>
+            <tr>
+              <SortHeader label="Risk" sortKey="risk" defaultOrder="desc" {...sortProps} />
+              <SortHeader label="Method" sortKey="method" defaultOrder="asc" {...sortProps} />
+              <SortHeader label="Endpoint" sortKey="path" defaultOrder="asc" {...sortProps} />
+              <th scope="col">Factors</th>
+              <SortHeader label="Host" sortKey="host" defaultOrder="asc" {...sortProps} />
+              <SortHeader label="Application" sortKey="application" defaultOrder="asc" {...sortProps} />
+              <SortHeader label="API" sortKey="api" defaultOrder="asc" {...sortProps} />
+              <SortHeader label="Calls" sortKey="calls" className="num" {...sortProps} />
+              <SortHeader label="Consumers" sortKey="consumers" className="num" {...sortProps} />
+              <SortHeader label="First seen" sortKey="firstSeen" {...sortProps} />
+              <SortHeader label="Last seen" sortKey="lastSeen" {...sortProps} />
+            </tr>
+          </thead>
+        }
+      >
+        {(r) => (
+          <tr key={r.id}>
+            <td>
+              <RiskBadge level={r.riskLevel} score={r.riskScore} />
+            </td>
+            <td>
+              <MethodBadge method={r.method} />
+            </td>
+            <th scope="row" className="cell-endpoint">
+              <a className="mono" href={href(pathOf('endpoints', r.id))}>
+                {r.pathTemplate}
+              </a>
+            </th>
+            <td>
+              <FactorBadges internetExposed={r.internetExposed} authenticated={r.authenticated} plainHttp={r.plainHttp} documented={r.documented} dataClasses={r.dataClasses} />
+            </td>
+            <td className="mono small">{r.host}</td>
+            <td>{r.application ?? (r.applicationId ? (apps.names.get(r.applicationId) ?? r.applicationId) : <span className="muted">—</span>)}</td>
+            <td className="mono small" title={r.api}>
+              {apiBase(r.api, r.host)}
+            </td>
+            <td className="num">{formatNumber(r.calls)}</td>
+            <td className="num">{formatNumber(r.consumers)}</td>
+            <td title={formatDateTime(r.firstSeen)}>{formatAgo(r.firstSeen)}</td>
+            <td title={formatDateTime(r.lastSeen)}>{formatAgo(r.lastSeen)}</td>
+          </tr>
+        )}
+      </PagedTable>
     </div>
   );
 }

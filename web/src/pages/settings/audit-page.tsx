@@ -1,12 +1,17 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { UserView } from '../../../../src/contracts/api.js';
 import { exportUrls, type AuditVerification } from '../../api.js';
 import { useApp } from '../../app-context.js';
-import { ErrorBanner, Loading, Notice } from '../../components/feedback.js';
-import { FilterBar, FilterSelect, FilterText, intParam } from '../../components/filters.js';
+import { ErrorBanner, Notice } from '../../components/feedback.js';
+import { FilterBar, FilterSelect, FilterText } from '../../components/filters.js';
+import { listFromQuery } from '../../components/list-query.js';
 import { PageHeader } from '../../components/page.js';
-import { Pager, TableScroll } from '../../components/table.js';
+import { PagedTable } from '../../components/paged-table.js';
+import { numHead, TableHead } from '../../components/table.js';
+import { useAction } from '../../components/use-action.js';
+import { userLabel, useUsers } from '../../components/use-directory.js';
 import { formatDateTime, formatNumber, prettyJson } from '../../format.js';
-import { updateQuery, useRoute } from '../../router.js';
+import { useRoute } from '../../router.js';
 import { useLoad } from '../../use-load.js';
 
 const FILTER_KEYS = ['action', 'actor', 'targetType'] as const;
@@ -20,28 +25,12 @@ const REASONS: Record<NonNullable<AuditVerification['reason']>, string> = {
 
 export function AuditPage() {
   const { api } = useApp();
-  const route = useRoute();
-  const q = route.query;
-  const filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, q.get(k) ?? ''])) as Record<(typeof FILTER_KEYS)[number], string>;
-  const query = { ...filters, limit: intParam(q.get('limit'), 50, 500) || 50, offset: intParam(q.get('offset'), 0) };
+  const { filters, limit, offset, active, clear } = listFromQuery(useRoute().query, FILTER_KEYS);
+  const query = { ...filters, limit, offset };
   const page = useLoad(() => api.audit(query), JSON.stringify(query));
+  const users = useUsers();
   const [verification, setVerification] = useState<AuditVerification | null>(null);
-  const [verifying, setVerifying] = useState(false);
-  const [verifyError, setVerifyError] = useState<unknown>();
-  const active = FILTER_KEYS.filter((k) => filters[k] !== '').length;
-
-  async function verify() {
-    setVerifying(true);
-    setVerifyError(undefined);
-    setVerification(null);
-    try {
-      setVerification(await api.verifyAudit());
-    } catch (err) {
-      setVerifyError(err);
-    } finally {
-      setVerifying(false);
-    }
-  }
+  const verify = useAction();
 
   return (
     <div className="page">
@@ -50,8 +39,18 @@ export function AuditPage() {
         subtitle="Every change, append-only and hash-chained: each entry's hash covers the previous one."
         actions={
           <>
-            <button type="button" className="btn" onClick={verify} disabled={verifying}>
-              {verifying ? 'Verifying…' : 'Verify chain'}
+            <button
+              type="button"
+              className="btn"
+              disabled={verify.busy}
+              onClick={() =>
+                verify.run(async () => {
+                  setVerification(null);
+                  setVerification(await api.verifyAudit());
+                })
+              }
+            >
+              {verify.busy ? 'Verifying…' : 'Verify chain'}
             </button>
             <a className="btn" href={exportUrls.auditJsonLines()} download>
               Export JSON lines
@@ -83,8 +82,8 @@ export function AuditPage() {
             </div>
           ))}
       </div>
-      <ErrorBanner error={verifyError} />
-      <FilterBar label="Filter audit entries" active={active} onClear={() => updateQuery({ action: null, actor: null, targetType: null, offset: null })}>
+      <ErrorBanner error={verify.error} />
+      <FilterBar label="Filter audit entries" active={active} onClear={clear}>
         <FilterText name="action" label="Action" value={filters.action} type="text" placeholder="e.g. user.invite" />
         <FilterText name="actor" label="Actor id" value={filters.actor} type="text" />
         <FilterSelect
@@ -94,83 +93,79 @@ export function AuditPage() {
           options={['user', 'application', 'token', 'case'].map((t) => ({ value: t, label: t }))}
         />
       </FilterBar>
-      <ErrorBanner error={page.error} onRetry={page.reload} />
-      {!page.data && page.loading && <Loading />}
-      {page.data && (
-        <div className={page.loading ? 'results is-loading' : 'results'} aria-busy={page.loading}>
-          <TableScroll label="Audit entries">
-            <table className="table">
-              <caption className="visually-hidden">Audit entries, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    #
-                  </th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Client</th>
-                  <th scope="col">Change</th>
-                  <th scope="col">Hash</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.items.length === 0 && (
-                  <tr>
-                    <td colSpan={8} className="empty-cell">
-                      No audit entry matches.
-                    </td>
-                  </tr>
-                )}
-                {page.data.items.map((e) => (
-                  <tr key={e.seq}>
-                    <th scope="row" className="num">
-                      {e.seq}
-                    </th>
-                    <td className="nowrap">{formatDateTime(e.at)}</td>
-                    <td>
-                      <span className="muted small">{e.actor.kind}</span> <span className="mono small">{e.actor.id ?? ''}</span>
-                    </td>
-                    <td className="mono">{e.action}</td>
-                    <td>{e.target ? <span className="mono small">{`${e.target.type}:${e.target.id}`}</span> : <span className="muted">—</span>}</td>
-                    <td className="mono small">{e.clientAddress ?? '—'}</td>
-                    <td>
-                      {e.before === undefined && e.after === undefined ? (
-                        <span className="muted">—</span>
-                      ) : (
-                        <details className="audit-change">
-                          <summary>Show</summary>
-                          <div className="audit-diff">
-                            <div>
-                              <div className="small muted">Before</div>
-                              <pre className="code-block">{prettyJson(e.before ?? null)}</pre>
-                            </div>
-                            <div>
-                              <div className="small muted">After</div>
-                              <pre className="code-block">{prettyJson(e.after ?? null)}</pre>
-                            </div>
-                          </div>
-                        </details>
-                      )}
-                    </td>
-                    <td className="mono small" title={`hash ${e.hash}\nprevious ${e.prevHash}`}>
-                      {e.hash.slice(0, 12)}…
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          <Pager
-            label="Audit log pages"
-            total={page.data.total}
-            limit={query.limit}
-            offset={query.offset}
-            onChange={(offset, limit) => updateQuery({ offset: offset || null, limit: limit === 50 ? null : limit })}
-          />
-        </div>
-      )}
+      <PagedTable
+        page={page}
+        label="Audit entries"
+        pagerLabel="Audit log pages"
+        caption="Audit entries, newest first"
+        columns={8}
+        empty="No audit entry matches."
+        limit={limit}
+        offset={offset}
+        head={<TableHead columns={[numHead('#'), 'Time', 'Actor', 'Action', 'Target', 'Client', 'Change', 'Hash']} />}
+      >
+        {(e) => (
+          <tr key={e.seq}>
+            <th scope="row" className="num">
+              {e.seq}
+            </th>
+            <td className="nowrap">{formatDateTime(e.at)}</td>
+            <td>
+              <Person kind={e.actor.kind} user={e.actor.kind === 'user' && e.actor.id ? users.byId.get(e.actor.id) : undefined}>
+                <span className="muted small">{e.actor.kind}</span> <span className="mono small">{e.actor.id ?? ''}</span>
+              </Person>
+            </td>
+            <td className="mono">{e.action}</td>
+            <td>
+              {e.target ? (
+                <Person kind={e.target.type} user={e.target.type === 'user' ? users.byId.get(e.target.id) : undefined}>
+                  <span className="mono small">{`${e.target.type}:${e.target.id}`}</span>
+                </Person>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+            <td className="mono small">{e.clientAddress ?? '—'}</td>
+            <td>
+              {e.before === undefined && e.after === undefined ? (
+                <span className="muted">—</span>
+              ) : (
+                <details className="audit-change">
+                  <summary>Show</summary>
+                  <div className="audit-diff">
+                    <div>
+                      <div className="small muted">Before</div>
+                      <pre className="code-block">{prettyJson(e.before ?? null)}</pre>
+                    </div>
+                    <div>
+                      <div className="small muted">After</div>
+                      <pre className="code-block">{prettyJson(e.after ?? null)}</pre>
+                    </div>
+                  </div>
+                </details>
+              )}
+            </td>
+            <td className="mono small" title={`hash ${e.hash}\nprevious ${e.prevHash}`}>
+              {e.hash.slice(0, 12)}…
+            </td>
+          </tr>
+        )}
+      </PagedTable>
     </div>
+  );
+}
+
+/**
+ * A user who acted or was acted on, by name when the caller can read users, with the id kept underneath
+ * (the "Actor id" filter takes it) and in the title. Any other party (a token, an application, a user
+ * the look-up does not know) shows `children`, its raw reference.
+ */
+function Person({ kind, user, children }: { kind: string; user: UserView | undefined; children: ReactNode }) {
+  if (!user) return <>{children}</>;
+  return (
+    <>
+      <span className="muted small">{kind}</span> <span title={`${user.email} (${user.id})`}>{userLabel(user)}</span>
+      <div className="small muted mono">{user.id}</div>
+    </>
   );
 }

@@ -1,11 +1,15 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { ApplicationView, OneTimeLink, UserView } from '../../../../src/contracts/api.js';
 import type { Role } from '../../../../src/contracts/identity.js';
 import { useApp } from '../../app-context.js';
-import { ErrorBanner, Loading, Notice } from '../../components/feedback.js';
+import { ErrorBanner, Notice } from '../../components/feedback.js';
+import { Field, SubmitButton } from '../../components/form.js';
 import { OneTimeSecret } from '../../components/one-time-secret.js';
 import { PageHeader, Section } from '../../components/page.js';
-import { TableScroll } from '../../components/table.js';
+import { TableSection } from '../../components/table-section.js';
+import { MAX_PAGE_SIZE } from '../../components/list-query.js';
+import { useAction } from '../../components/use-action.js';
+import { useApplications, userLabel } from '../../components/use-directory.js';
 import { formatAgo, formatDateTime } from '../../format.js';
 import { ROLE_LABELS, ROLE_OPTIONS } from '../../labels.js';
 import { useLoad } from '../../use-load.js';
@@ -21,23 +25,17 @@ type Secret = { kind: 'invite' | 'reset'; link: OneTimeLink };
 export function UsersPage() {
   const { api, can, session } = useApp();
   const manage = can('users:manage');
-  const users = useLoad(() => api.users(), 'users');
-  const canApps = can('applications:read');
-  const apps = useLoad(() => (canApps ? api.applications() : Promise.resolve({ items: [] })), `apps:${canApps}`);
-  const appNames = useMemo(() => new Map((apps.data?.items ?? []).map((a) => [a.id, a.name])), [apps.data]);
+  // One page at the API's maximum size: a console's users fit; beyond that the page says what is left out.
+  const users = useLoad(() => api.users({ limit: MAX_PAGE_SIZE }), 'users');
+  const apps = useApplications();
   const [secret, setSecret] = useState<Secret | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>();
+  const reset = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
-  async function resetPassword(u: UserView) {
+  function resetPassword(u: UserView) {
     if (!window.confirm(`Create a password reset link for ${u.email}? Their current password stops working once the link is used.`)) return;
-    setActionError(undefined);
-    try {
-      setSecret({ kind: 'reset', link: await api.resetUserPassword(u.id) });
-    } catch (err) {
-      setActionError(err);
-    }
+    void reset.run(async () => setSecret({ kind: 'reset', link: await api.resetUserPassword(u.id) }));
   }
 
   return (
@@ -58,56 +56,41 @@ export function UsersPage() {
         />
       )}
       {notice && <Notice tone="success">{notice}</Notice>}
-      <ErrorBanner error={actionError} />
+      {users.data && users.data.total > users.data.items.length && (
+        <Notice tone="warn">
+          Showing the first {users.data.items.length} of {users.data.total} users, in order of email address.
+        </Notice>
+      )}
+      <ErrorBanner error={reset.error} />
       {manage && (
         <InviteForm
-          apps={apps.data?.items ?? []}
+          apps={apps.items}
           onInvited={(link) => {
             setSecret({ kind: 'invite', link });
             users.reload();
           }}
         />
       )}
-      <Section title="All users">
-        <ErrorBanner error={users.error} onRetry={users.reload} />
-        {!users.data && users.loading && <Loading />}
-        {users.data && (
-          <TableScroll label="Users">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Applications</th>
-                  <th scope="col">Last sign-in</th>
-                  {manage && <th scope="col">Actions</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {users.data.items.map((u) => (
-                  <UserRow
-                    key={u.id}
-                    u={u}
-                    self={u.id === session.user.id}
-                    manage={manage}
-                    appNames={appNames}
-                    editing={editing === u.id}
-                    apps={apps.data?.items ?? []}
-                    onEdit={() => setEditing(editing === u.id ? null : u.id)}
-                    onSaved={(saved) => {
-                      setEditing(null);
-                      setNotice(`Saved ${saved.email}.`);
-                      users.reload();
-                    }}
-                    onReset={() => resetPassword(u)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+      <TableSection title="All users" label="Users" load={users} columns={['User', 'Role', 'Status', 'Applications', 'Last sign-in', manage && 'Actions']}>
+        {(u) => (
+          <UserRow
+            key={u.id}
+            u={u}
+            self={u.id === session.user.id}
+            manage={manage}
+            appNames={apps.names}
+            editing={editing === u.id}
+            apps={apps.items}
+            onEdit={() => setEditing(editing === u.id ? null : u.id)}
+            onSaved={(saved) => {
+              setEditing(null);
+              setNotice(`Saved ${saved.email}.`);
+              users.reload();
+            }}
+            onReset={() => resetPassword(u)}
+          />
         )}
-      </Section>
+      </TableSection>
     </div>
   );
 }
@@ -118,65 +101,42 @@ function InviteForm({ apps, onInvited }: { apps: ApplicationView[]; onInvited: (
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('soc-analyst');
   const [applications, setApplications] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const invite = useAction();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const name = displayName.trim();
-      const link = await api.inviteUser({
-        email: email.trim(),
-        role,
-        ...(name ? { displayName: name } : {}),
-        ...(role === 'workload-owner' ? { applications } : {}),
-      });
-      setEmail('');
-      setDisplayName('');
-      setApplications([]);
-      onInvited(link);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = invite.onSubmit(async () => {
+    const name = displayName.trim();
+    const link = await api.inviteUser({
+      email: email.trim(),
+      role,
+      ...(name ? { displayName: name } : {}),
+      ...(role === 'workload-owner' ? { applications } : {}),
+    });
+    setEmail('');
+    setDisplayName('');
+    setApplications([]);
+    onInvited(link);
+  });
 
   return (
     <Section title="Invite a user">
-      <ErrorBanner error={error} />
+      <ErrorBanner error={invite.error} />
       <form className="form-grid" onSubmit={submit}>
-        <label className="field">
-          <span className="field-label">Email</span>
+        <Field label="Email">
           <input type="email" required value={email} maxLength={254} autoComplete="off" onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">
-            Display name <span className="muted">(optional)</span>
-          </span>
+        </Field>
+        <Field label="Display name" optional>
           <input type="text" value={displayName} maxLength={200} autoComplete="off" onChange={(e) => setDisplayName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">Role</span>
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLE_OPTIONS.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </label>
+        </Field>
+        <RoleSelect value={role} onChange={setRole} />
         {role === 'workload-owner' && (
           <div className="form-wide">
             <AppPicker legend="Applications this workload owner sees" apps={apps} value={applications} onChange={setApplications} />
           </div>
         )}
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Inviting…' : 'Invite'}
-          </button>
+          <SubmitButton busy={invite.busy} busyLabel="Inviting…">
+            Invite
+          </SubmitButton>
         </div>
       </form>
     </Section>
@@ -197,7 +157,7 @@ function UserRow({
   u: UserView;
   self: boolean;
   manage: boolean;
-  appNames: Map<string, string>;
+  appNames: ReadonlyMap<string, string>;
   editing: boolean;
   apps: ApplicationView[];
   onEdit: () => void;
@@ -209,7 +169,7 @@ function UserRow({
     <>
       <tr>
         <th scope="row">
-          <div>{u.displayName || u.email}</div>
+          <div>{userLabel(u)}</div>
           <div className="small muted">
             {u.email}
             {self && ' (you)'}
@@ -271,55 +231,34 @@ function EditUser({
   const [role, setRole] = useState<Role>(u.role);
   const [status, setStatus] = useState<'active' | 'disabled' | 'invited'>(u.status);
   const [applications, setApplications] = useState<string[]>(u.applications);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const save = useAction();
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const name = displayName.trim();
-      onSaved(
-        await api.updateUser(u.id, {
-          ...(name && name !== u.displayName ? { displayName: name } : {}),
-          ...(role !== u.role ? { role } : {}),
-          ...(status !== u.status && status !== 'invited' ? { status } : {}),
-          ...(role === 'workload-owner' ? { applications } : {}),
-        }),
-      );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = save.onSubmit(async () => {
+    const name = displayName.trim();
+    onSaved(
+      await api.updateUser(u.id, {
+        ...(name && name !== u.displayName ? { displayName: name } : {}),
+        ...(role !== u.role ? { role } : {}),
+        ...(status !== u.status && status !== 'invited' ? { status } : {}),
+        ...(role === 'workload-owner' ? { applications } : {}),
+      }),
+    );
+  });
 
   return (
     <form className="form-grid" onSubmit={submit} aria-label={`Edit ${u.email}`}>
-      <ErrorBanner error={error} />
-      <label className="field">
-        <span className="field-label">Display name</span>
+      <ErrorBanner error={save.error} />
+      <Field label="Display name">
         <input type="text" value={displayName} maxLength={200} onChange={(e) => setDisplayName(e.target.value)} />
-      </label>
-      <label className="field">
-        <span className="field-label">Role</span>
-        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLE_OPTIONS.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span className="field-label">Status</span>
+      </Field>
+      <RoleSelect value={role} onChange={setRole} />
+      <Field label="Status">
         <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
           {u.status === 'invited' && <option value="invited">Invited (not yet accepted)</option>}
           <option value="active">Active</option>
           <option value="disabled">Disabled</option>
         </select>
-      </label>
+      </Field>
       {self && (role !== u.role || status === 'disabled') && (
         <p className="form-wide field-hint warn-text">You are changing your own account: you may lose access to this page.</p>
       )}
@@ -329,13 +268,27 @@ function EditUser({
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
+        <SubmitButton busy={save.busy} busyLabel="Saving…">
+          Save
+        </SubmitButton>
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
         </button>
       </div>
     </form>
+  );
+}
+
+function RoleSelect({ value, onChange }: { value: Role; onChange: (role: Role) => void }) {
+  return (
+    <Field label="Role">
+      <select value={value} onChange={(e) => onChange(e.target.value as Role)}>
+        {ROLE_OPTIONS.map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
