@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { statSync, mkdirSync } from 'node:fs';
+import { statSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config/config.js';
 import { createLogger } from '../util/logger.js';
@@ -14,6 +14,9 @@ import { formatEndpoint, formatFindings, formatInventory, formatReport, formatSu
 import { writeDemoNdjson } from '../demo/estate.js';
 import type { RiskLevel } from '../contracts/endpoint.js';
 import type { Severity } from '../contracts/finding.js';
+import { auditSpecFile } from '../spec/audit-file.js';
+import { formatSpecReport, REPORT_FORMATS, type ReportFormat } from '../spec/report/index.js';
+import { gateSpecAudit } from '../spec/gate.js';
 
 interface GlobalOpts {
   config?: string;
@@ -79,7 +82,11 @@ async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: Source
   return reports;
 }
 
-export function buildCli(): Command {
+/**
+ * The command tree. `outcome.exitCode` lets a command that ran to the end still answer "no" (exit 1),
+ * as a CI gate does, without pretending that was an error.
+ */
+export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Command {
   const program = new Command('bulwark')
     .description('Bulwark: API security posture management. Traffic in, risk-scored API inventory out.')
     .option('-c, --config <file>', 'config file (YAML or JSON); default bulwark.config.yaml if present')
@@ -245,7 +252,66 @@ export function buildCli(): Command {
       });
     });
 
+  const spec = program.command('spec').description('work with API specifications (OpenAPI 3.0/3.1, Swagger 2.0)');
+  spec
+    .command('audit')
+    .description('audit an OpenAPI or Swagger file: security and data-validation findings and a 0-100 score')
+    .argument('<file>', 'the spec file (YAML or JSON)')
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at least this severe ("none": never)').choices(['info', 'low', 'medium', 'high', 'critical', 'none']).default('high'))
+    .option('--min-score <n>', 'exit 1 when the score is below n (0-100)')
+    .option('--ruleset <file>', 'ruleset file (default: .bulwark-spec-rules.yaml, .yml or .json in the current directory, if there is one)')
+    .option('--output <file>', 'write the report to this file instead of standard output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  the audit ran and passed the gate',
+        '  1  findings at or above --fail-on, or a score below --min-score (the report is still printed or written)',
+        '  2  usage error; a spec or ruleset file that is not valid, cannot be read or is too large',
+        '  4  the spec file or the --ruleset file does not exist',
+        '',
+        'Formats: text (people), json (scripts), sarif (GitHub code scanning and SARIF viewers), junit (CI test reports).',
+        'See docs/spec-audit.md for the ruleset file, the score formula and CI examples.',
+      ].join('\n'),
+    )
+    .action(async (file: string, o: { format: ReportFormat; failOn: Severity | 'none'; minScore?: string; ruleset?: string; output?: string }) => {
+      let minScore: number | null = null;
+      if (o.minScore !== undefined) {
+        minScore = Number(o.minScore);
+        if (o.minScore.trim() === '' || !Number.isFinite(minScore) || minScore < 0 || minScore > 100) throw invalidInput(`--min-score must be a number from 0 to 100, not "${o.minScore}"`);
+      }
+      const cwd = process.cwd();
+      const result = await auditSpecFile(file, { cwd, rulesetFile: o.ruleset ?? null });
+      const report = formatSpecReport(o.format, result, { cwd, toolVersion: bulwarkVersion() });
+      if (o.output) {
+        try {
+          writeFileSync(o.output, report);
+        } catch {
+          throw invalidInput(`--output ${o.output} cannot be written`);
+        }
+        const n = result.findings.length;
+        out(`Wrote the ${o.format} report to ${o.output}: ${n} finding${n === 1 ? '' : 's'}, score ${result.score.total}/100.`);
+      } else process.stdout.write(report);
+      const gate = gateSpecAudit(result.findings, result.score, { failOn: o.failOn, minScore });
+      if (gate.failed) {
+        process.stderr.write(`bulwark: spec audit failed: ${gate.reasons.join('; ')}\n`);
+        outcome.exitCode = 1;
+      }
+    });
+
   return program;
+}
+
+/** Bulwark's version, from package.json (two levels up from both `src/cli` and `dist/cli`). */
+function bulwarkVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -265,10 +331,11 @@ function waitForSignal(): Promise<void> {
 
 /** Runs the CLI; domain errors become a one-line message and an exit code, anything else exit 1. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildCli();
+  const outcome = { exitCode: 0 };
+  const program = buildCli(outcome);
   try {
     await program.parseAsync(argv);
-    return 0;
+    return outcome.exitCode;
   } catch (err) {
     const ce = err as { code?: string; exitCode?: number };
     if (typeof ce.code === 'string' && ce.code.startsWith('commander.')) return ce.exitCode === 0 ? 0 : 2;

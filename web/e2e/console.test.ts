@@ -223,7 +223,7 @@ describe('the console in a real browser, on the demo estate', () => {
       const rows = page.getByRole('table').locator('tbody tr');
       await rows.first().waitFor();
       const all = (await api<{ total: number }>('/endpoints?limit=1')).total;
-      await expect(page.getByText(new RegExp(`of ${all.toLocaleString('en')}`)).first().isVisible()).resolves.toBe(true);
+      await page.getByText(new RegExp(`of ${all.toLocaleString('en')}`)).first().waitFor();
       await shot(page, 'inventory');
 
       await page.getByLabel('Risk level').selectOption('high');
@@ -237,7 +237,8 @@ describe('the console in a real browser, on the demo estate', () => {
 
       await page.getByRole('button', { name: /^Host/ }).click();
       await page.waitForURL(/sort=host/);
-      await expect(page.getByRole('columnheader', { name: /^Host/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
+      // The header announces the new order once the page has re-rendered.
+      await page.locator('th[aria-sort="ascending"]', { hasText: 'Host' }).waitFor();
       await shot(page, 'inventory-filtered');
 
       const exportLink = page.getByRole('link', { name: 'Export CSV' });
@@ -369,7 +370,8 @@ describe('the console in a real browser, on the demo estate', () => {
       await method.focus();
       await page.keyboard.press('Enter');
       await page.waitForURL(/sort=method/);
-      await expect(page.getByRole('columnheader', { name: /^Method/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
+      // The header announces the new order once the page has re-rendered.
+      await page.locator('th[aria-sort="ascending"]', { hasText: 'Method' }).waitFor();
 
       // Every form control in the page has an accessible name.
       const unnamed = await page.locator('input, select, button, textarea').evaluateAll((els) =>
