@@ -17,6 +17,14 @@ import type { Severity } from '../contracts/finding.js';
 import { auditSpecFile } from '../spec/audit-file.js';
 import { formatSpecReport, REPORT_FORMATS, type ReportFormat } from '../spec/report/index.js';
 import { gateSpecAudit } from '../spec/gate.js';
+import { createSpecRegistry, LOCAL_OPERATOR } from '../spec/registry.js';
+import { SPEC_SORTS } from '../contracts/spec-registry.js';
+import { systemClock } from '../util/clock.js';
+import { formatSpecImport, formatSpecList } from './spec-format.js';
+import { diffSpecFiles } from '../spec/diff/diff-file.js';
+import { DEFAULT_FAIL_ON, gateSpecDiff, parseFailOn } from '../spec/diff/gate.js';
+import { DIFF_REPORT_FORMATS, formatDiffReport, type DiffReportFormat } from '../spec/diff/report/index.js';
+import { changeCounts } from '../spec/diff/report/result.js';
 
 interface GlobalOpts {
   config?: string;
@@ -299,6 +307,86 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
         process.stderr.write(`bulwark: spec audit failed: ${gate.reasons.join('; ')}\n`);
         outcome.exitCode = 1;
       }
+    });
+
+  spec
+    .command('diff')
+    .description('compare two versions of a spec: breaking changes and security-relevant changes')
+    .argument('<old>', 'the old spec file (YAML or JSON)')
+    .argument('<new>', 'the new spec file (YAML or JSON)')
+    .addOption(new Option('--format <format>', 'report format').choices(DIFF_REPORT_FORMATS).default('text'))
+    .option('--fail-on <kinds>', 'exit 1 on changes of these kinds: "breaking", "security", both comma-separated, or "none"', DEFAULT_FAIL_ON)
+    .option('--output <file>', 'write the report to this file instead of standard output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  the diff ran and passed the gate',
+        '  1  a change of a kind in --fail-on (the report is still printed or written)',
+        '  2  usage error; a spec file that is not valid, cannot be read or is too large',
+        '  4  a spec file does not exist',
+        '',
+        'See docs/spec-diff.md for the list of changes and CI examples.',
+      ].join('\n'),
+    )
+    .action(async (oldFile: string, newFile: string, o: { format: DiffReportFormat; failOn: string; output?: string }) => {
+      const failOn = parseFailOn(o.failOn);
+      const cwd = process.cwd();
+      const result = await diffSpecFiles(oldFile, newFile);
+      const report = formatDiffReport(o.format, result, { cwd, toolVersion: bulwarkVersion() });
+      if (o.output) {
+        try {
+          writeFileSync(o.output, report);
+        } catch {
+          throw invalidInput(`--output ${o.output} cannot be written`);
+        }
+        out(`Wrote the ${o.format} report to ${o.output}: ${changeCounts(result.changes)}.`);
+      } else process.stdout.write(report);
+      const gate = gateSpecDiff(result.changes, failOn);
+      if (gate.failed) {
+        process.stderr.write(`bulwark: spec diff failed: ${gate.reasons.join(', ')}\n`);
+        outcome.exitCode = 1;
+      }
+    });
+
+  // The spec registry on the data directory (the same store the server uses); see docs/specs.md.
+  spec
+    .command('import')
+    .description('import a spec file into the registry: a new spec, or a new version of one (--spec-id); audited and scored')
+    .argument('<file>', 'the spec file (YAML or JSON); $refs to files in its directory are followed')
+    .option('--name <name>', 'the spec name (default: info.title, else the file name); with --spec-id it renames the spec')
+    .option('--spec-id <id>', 'add a version to this spec (the same text as its latest version adds none)')
+    .option('--host <hosts...>', 'the hosts the spec serves, set by hand (default: those of its servers)')
+    .option('--application <id>', 'the owning application, set by hand (default: the first that claims one of the hosts)')
+    .option('--json', 'JSON output')
+    .action(async (file: string, o: { name?: string; specId?: string; host?: string[]; application?: string; json?: boolean }, cmd: Command) => {
+      await withBulwark(cmd, async (bw) => {
+        const registry = createSpecRegistry({ store: bw.store, audit: bw.identity.audit, clock: systemClock });
+        const r = await registry.importSpecFile(LOCAL_OPERATOR, file, { name: o.name, specId: o.specId, hosts: o.host, applicationId: o.application });
+        out(o.json ? JSON.stringify(r, null, 2) : formatSpecImport(file, r));
+      });
+    });
+
+  spec
+    .command('list')
+    .description('list the specs in the registry with the score and findings of their latest version')
+    .option('--json', 'JSON output')
+    .option('--limit <n>', 'rows (max 500)', '50')
+    .option('--offset <n>', 'skip rows', '0')
+    .option('--search <text>', 'substring of the name or title')
+    .option('--host <host>', 'only specs that name this host')
+    .addOption(new Option('--sort <field>', 'sort field').choices(SPEC_SORTS).default('name'))
+    .action(async (o: { json?: boolean; limit: string; offset: string; search?: string; host?: string; sort: (typeof SPEC_SORTS)[number] }, cmd: Command) => {
+      const limit = Number(o.limit);
+      const offset = Number(o.offset);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalidInput('--limit must be a whole number from 1 to 500');
+      if (!Number.isInteger(offset) || offset < 0) throw invalidInput('--offset must be a whole number >= 0');
+      await withBulwark(cmd, async (bw) => {
+        const registry = createSpecRegistry({ store: bw.store, audit: bw.identity.audit, clock: systemClock });
+        const page = await registry.listSpecs(LOCAL_OPERATOR, { limit, offset, search: o.search, host: o.host, sort: o.sort });
+        out(o.json ? JSON.stringify(page, null, 2) : formatSpecList(page));
+      });
     });
 
   return program;

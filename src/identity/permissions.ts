@@ -92,7 +92,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Action[]>> = {
     'tasks:read',
     'applications:read',
   ],
-  'workload-owner': ['inventory:read', 'findings:read', 'tasks:read', 'tasks:write', 'applications:read'],
+  // Owners fix code, gateway or spec: they read and upload their own applications' specs.
+  'workload-owner': ['inventory:read', 'findings:read', 'specs:read', 'specs:write', 'tasks:read', 'tasks:write', 'applications:read'],
   auditor: READ_ACTIONS,
 };
 

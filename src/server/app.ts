@@ -21,6 +21,7 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { findingRoutes } from './routes/findings.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
+import { specRoutes } from './routes/specs.js';
 
 export interface ServerDeps {
   store: Store;
@@ -51,6 +52,7 @@ export const ROUTES: readonly RouteDef<ServerContext>[] = [
   ...authRoutes,
   ...inventoryRoutes,
   ...findingRoutes,
+  ...specRoutes,
   ...adminRoutes,
   ...eventRoutes,
 ];

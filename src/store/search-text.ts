@@ -18,3 +18,8 @@ export function endpointSearchText(host: string, pathTemplate: string): string {
 export function findingSearchText(f: { title: string; host: string; pathTemplate: string | null }): string {
   return `${f.title.toLowerCase()}\n${f.host.toLowerCase()}\n${(f.pathTemplate ?? '').toLowerCase()}`;
 }
+
+/** "name\ntitle" of a spec (the title of its latest version; empty when it has none). */
+export function specSearchText(name: string, title: string | null): string {
+  return `${name.toLowerCase()}\n${(title ?? '').toLowerCase()}`;
+}

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Application } from '../contracts/identity.js';
 import { applicationOf } from '../identity/applications.js';
+import { specApplicationOf } from './spec-application.js';
 
 /** What `applicationOf` needs, in the order it tries them. */
 export type ApplicationMatchers = readonly Pick<Application, 'id' | 'matchers'>[];
@@ -57,5 +58,26 @@ export function reassignApplications(db: Database.Database, apps: ApplicationMat
   for (const f of orphans) {
     const app = findingApplication(undefined, { host: f.host, pathTemplate: f.path_template }, apps);
     if (app !== f.application_id) setFinding.run(app, f.id);
+  }
+}
+
+/**
+ * Gives every spec its application under `apps` (pinned, else by host: `specApplicationOf`), and unpins
+ * applications that no longer exist. Like `reassignApplications`, it runs inside the caller's write
+ * transaction; it is separate because specs arrived with schema step 4 and step 3 must not see them.
+ */
+export function reassignSpecApplications(db: Database.Database, apps: ApplicationMatchers): void {
+  const known = new Set(apps.map((a) => a.id));
+  const set = db.prepare('UPDATE specs SET application_id = ?, pinned_application_id = ? WHERE id = ?');
+  const rows = db.prepare('SELECT id, hosts, application_id, pinned_application_id FROM specs').all() as {
+    id: string;
+    hosts: string;
+    application_id: string | null;
+    pinned_application_id: string | null;
+  }[];
+  for (const r of rows) {
+    const pinned = r.pinned_application_id !== null && known.has(r.pinned_application_id) ? r.pinned_application_id : null;
+    const app = pinned ?? specApplicationOf(JSON.parse(r.hosts) as string[], apps);
+    if (app !== r.application_id || pinned !== r.pinned_application_id) set.run(app, pinned, r.id);
   }
 }

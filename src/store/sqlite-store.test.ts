@@ -209,6 +209,32 @@ describe('sqlite store specifics', () => {
     expect((await a.getFinding('f-1'))?.applicationId).toBeNull();
   });
 
+  it('migrates a version-3 database to the spec registry: applications it holds claim the specs added after', async () => {
+    const path = join(dir, 'v3.db');
+    const v3 = new Database(path);
+    migrateSqlite(v3, SQLITE_MIGRATIONS.filter((m) => m.version <= 3));
+    v3.prepare(`INSERT INTO applications (id, name, name_key, owners, matchers, created_at, created_ms, updated_at)
+      VALUES ('app-shop', 'Shop', 'shop', '[]', '[{"host":"*.shop.example"}]', '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`).run();
+    v3.close();
+
+    const store = await openStore(path);
+    const version = {
+      createdAt: '2026-02-01T00:00:00.000Z', createdBy: { kind: 'system' as const, id: 'cli' }, source: 'api.yaml', sha256: 'a'.repeat(64), bytes: 10,
+      dialect: 'openapi-3.0' as const, declaredVersion: '3.0.3', title: 'Shop', infoVersion: '1', operations: 1,
+      score: { formula: 'bulwark-spec-score/1', total: 50, security: 30, dataValidation: 20 },
+      findingCounts: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, findingsTotal: 0, text: 'openapi: 3.0.3', findings: [], findingsTruncated: false,
+    };
+    const spec = await store.createSpec({ id: 'spec-1', name: 'Shop', links: { hosts: ['api.shop.example'], hostsSource: 'servers', apis: [], pinnedApplicationId: null } }, version);
+    expect(spec.applicationId).toBe('app-shop');
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(sqliteSchemaVersion(db)).toBe(SQLITE_SCHEMA_VERSION);
+      expect(db.prepare('SELECT spec_id, host FROM spec_hosts').all()).toEqual([{ spec_id: 'spec-1', host: 'api.shop.example' }]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('applies only pending steps, in one transaction', () => {
     const db = new Database(':memory:');
     migrateSqlite(db);

@@ -11,8 +11,10 @@ import { endpointAuthKinds, endpointDataClasses, isAuthenticated } from './endpo
 import { mergeFinding } from './finding-merge.js';
 import { migrateSqlite, SchemaTooNewError, SQLITE_MIGRATIONS, type SqliteMigration } from './migrations/sqlite.js';
 import { listLimit, pageBounds } from './paging.js';
-import { endpointSearchText, findingSearchText } from './search-text.js';
-import { findingApplication, loadApplicationMatchers, reassignApplications, type ApplicationMatchers } from './sqlite-applications.js';
+import { endpointSearchText, findingSearchText, specSearchText } from './search-text.js';
+import { findingApplication, loadApplicationMatchers, reassignApplications, reassignSpecApplications, type ApplicationMatchers } from './sqlite-applications.js';
+import { specApplicationOf } from './spec-application.js';
+import type { Spec, SpecFindingView, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
 import { StoreFailure, toStoreError } from './store-errors.js';
 import {
   MAX_PAGE_SIZE,
@@ -29,7 +31,13 @@ import {
   type FindingSort,
   type InventorySummary,
   type LoginFailureResult,
+  type AddedSpecVersion,
+  type NewSpec,
+  type NewSpecVersion,
   type Page,
+  type SpecLinks,
+  type SpecQuery,
+  type SpecSort,
   type Store,
   type StoredEndpoint,
   type StoredReject,
@@ -370,6 +378,37 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     auditEntriesAfter(afterSeq, limit) {
       return op('auditEntriesAfter', (c) => (c.st.auditAfter.all(Math.trunc(afterSeq) || 0, listLimit(limit)) as AuditRow[]).map(rowToAudit));
     },
+
+    createSpec(spec, first) {
+      return op('createSpec', (c) => onConstraint('a spec with this id already exists', () => c.createSpec(spec, first)));
+    },
+
+    addSpecVersion(specId, version, links, name) {
+      return op('addSpecVersion', (c) => c.addSpecVersion(specId, version, links, name));
+    },
+
+    getSpec(id) {
+      return op('getSpec', (c) => c.getSpec(id));
+    },
+
+    listSpecs(query) {
+      return op('listSpecs', (c) => c.listSpecs(query));
+    },
+
+    listSpecVersions(specId, paging) {
+      return op('listSpecVersions', (c) => c.listSpecVersions(specId, paging));
+    },
+
+    getSpecVersion(specId, version) {
+      return op('getSpecVersion', (c) => {
+        const row = c.st.getSpecVersion.get(specId, Math.trunc(version) || 0) as (SpecVersionRow & { findings: string; findings_truncated: number; text: string }) | undefined;
+        return row ? rowToSpecVersionDetail(row) : null;
+      });
+    },
+
+    deleteSpec(id) {
+      return op('deleteSpec', (c) => c.st.deleteSpec.run(id).changes > 0);
+    },
   };
 }
 
@@ -554,6 +593,38 @@ function connect(db: Database.Database) {
       VALUES (@seq, @at, @at_ms, @actor_kind, @actor_id, @action, @target_type, @target_id, @before_json, @after_json,
         @client_address, @prev_hash, @hash)`),
     auditAfter: db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq ASC LIMIT ?'),
+
+    insertSpec: db.prepare(`
+      INSERT INTO specs (id, name, name_key, search_text, hosts, hosts_source, apis, application_id, pinned_application_id,
+        created_at, created_ms, updated_at, updated_ms, latest_version)
+      VALUES (@id, @name, @name_key, @search_text, @hosts, @hosts_source, @apis, @application_id, @pinned_application_id,
+        @created_at, @created_ms, @updated_at, @updated_ms, @latest_version)`),
+    updateSpec: db.prepare(`
+      UPDATE specs SET name = @name, name_key = @name_key, search_text = @search_text, hosts = @hosts, hosts_source = @hosts_source,
+        apis = @apis, application_id = @application_id, pinned_application_id = @pinned_application_id,
+        updated_at = @updated_at, updated_ms = @updated_ms, latest_version = @latest_version
+      WHERE id = @id`),
+    // What addSpecVersion compares against: the latest version's hash and title, and the links as stored.
+    getSpecHead: db.prepare(`
+      SELECT s.name, s.hosts, s.hosts_source, s.apis, s.pinned_application_id, s.latest_version, v.sha256, v.title
+      FROM specs s JOIN spec_versions v ON v.spec_id = s.id AND v.version = s.latest_version WHERE s.id = ?`),
+    getSpec: db.prepare(`${SPEC_SELECT} WHERE s.id = ?`),
+    deleteSpecHosts: db.prepare('DELETE FROM spec_hosts WHERE spec_id = ?'),
+    insertSpecHost: db.prepare('INSERT OR IGNORE INTO spec_hosts (spec_id, host) VALUES (?, ?)'),
+    insertSpecVersion: db.prepare(`
+      INSERT INTO spec_versions (spec_id, version, created_at, created_ms, created_by_kind, created_by_id, source, sha256, bytes,
+        dialect, declared_version, title, info_version, operations, score_formula, score_total, score_security,
+        score_data_validation, findings_total, findings_critical, findings_high, findings_medium, findings_low, findings_info,
+        findings_truncated, findings, text)
+      VALUES (@spec_id, @version, @created_at, @created_ms, @created_by_kind, @created_by_id, @source, @sha256, @bytes,
+        @dialect, @declared_version, @title, @info_version, @operations, @score_formula, @score_total, @score_security,
+        @score_data_validation, @findings_total, @findings_critical, @findings_high, @findings_medium, @findings_low, @findings_info,
+        @findings_truncated, @findings, @text)`),
+    getSpecVersionSummary: db.prepare(`SELECT ${SPEC_VERSION_COLUMNS} FROM spec_versions WHERE spec_id = ? AND version = ?`),
+    getSpecVersion: db.prepare(`SELECT ${SPEC_VERSION_COLUMNS}, findings_truncated, findings, text FROM spec_versions WHERE spec_id = ? AND version = ?`),
+    countSpecVersions: db.prepare('SELECT COUNT(*) FROM spec_versions WHERE spec_id = ?').pluck(),
+    listSpecVersions: db.prepare(`SELECT ${SPEC_VERSION_COLUMNS} FROM spec_versions WHERE spec_id = ? ORDER BY version DESC LIMIT ? OFFSET ?`),
+    deleteSpec: db.prepare('DELETE FROM specs WHERE id = ?'),
   };
 
   const queryCache = new Map<string, Database.Statement>();
@@ -943,7 +1014,7 @@ function connect(db: Database.Database) {
   const createApplication = db.transaction((app: Application) => {
     st.insertApplication.run(applicationParams(app));
     for (const owner of app.owners) st.insertApplicationOwner.run(app.id, owner);
-    reassignApplications(db, loadApplicationMatchers(db));
+    reassignAll();
   });
 
   const updateApplication = db.transaction((app: Application): boolean => {
@@ -953,15 +1024,22 @@ function connect(db: Database.Database) {
     st.deleteApplicationOwners.run(app.id);
     for (const owner of app.owners) st.insertApplicationOwner.run(app.id, owner);
     // A new name or owner list claims nothing new.
-    if (before !== params.matchers) reassignApplications(db, loadApplicationMatchers(db));
+    if (before !== params.matchers) reassignAll();
     return true;
   });
 
   const deleteApplication = db.transaction((id: string): boolean => {
     if (st.deleteApplication.run(id).changes === 0) return false;
-    reassignApplications(db, loadApplicationMatchers(db));
+    reassignAll();
     return true;
   });
+
+  /** Endpoints, findings and specs under the applications as they now are (inside the change's transaction). */
+  function reassignAll(): void {
+    const apps = loadApplicationMatchers(db);
+    reassignApplications(db, apps);
+    reassignSpecApplications(db, apps);
+  }
 
   /** Runs an application change; the cached list is dropped whether it commits or rolls back. */
   function changingApplications<T>(fn: () => T): T {
@@ -1045,9 +1123,137 @@ function connect(db: Database.Database) {
     return { items: rows.map(rowToAudit), total, limit, offset };
   }
 
+  /** The application a spec gets: its pinned one while that exists, else the first claiming one of its hosts. */
+  function specApplication(links: SpecLinks, apps: ApplicationMatchers): { applicationId: string | null; pinned: string | null } {
+    const pinned = links.pinnedApplicationId !== null && apps.some((a) => a.id === links.pinnedApplicationId) ? links.pinnedApplicationId : null;
+    return { applicationId: pinned ?? specApplicationOf(links.hosts, apps), pinned };
+  }
+
+  function specParams(id: string, name: string, title: string | null, links: SpecLinks, latestVersion: number, at: string) {
+    const { applicationId, pinned } = specApplication(links, applications());
+    return {
+      id,
+      name,
+      name_key: name.toLowerCase(),
+      search_text: specSearchText(name, title),
+      hosts: JSON.stringify(links.hosts),
+      hosts_source: links.hostsSource,
+      apis: JSON.stringify(links.apis),
+      application_id: applicationId,
+      pinned_application_id: pinned,
+      updated_at: at,
+      updated_ms: timestampMs(at),
+      latest_version: latestVersion,
+    };
+  }
+
+  function insertSpecVersion(specId: string, version: number, v: NewSpecVersion): void {
+    st.insertSpecVersion.run({
+      spec_id: specId,
+      version,
+      created_at: v.createdAt,
+      created_ms: timestampMs(v.createdAt),
+      created_by_kind: v.createdBy.kind,
+      created_by_id: v.createdBy.id,
+      source: v.source,
+      sha256: v.sha256,
+      bytes: v.bytes,
+      dialect: v.dialect,
+      declared_version: v.declaredVersion,
+      title: v.title,
+      info_version: v.infoVersion,
+      operations: v.operations,
+      score_formula: v.score.formula,
+      score_total: v.score.total,
+      score_security: v.score.security,
+      score_data_validation: v.score.dataValidation,
+      findings_total: v.findingsTotal,
+      findings_critical: v.findingCounts.critical,
+      findings_high: v.findingCounts.high,
+      findings_medium: v.findingCounts.medium,
+      findings_low: v.findingCounts.low,
+      findings_info: v.findingCounts.info,
+      findings_truncated: v.findingsTruncated ? 1 : 0,
+      findings: JSON.stringify(v.findings),
+      text: v.text,
+    });
+  }
+
+  function setSpecHosts(specId: string, hosts: readonly string[]): void {
+    st.deleteSpecHosts.run(specId);
+    for (const h of hosts) st.insertSpecHost.run(specId, h);
+  }
+
+  function getSpec(id: string): Spec | null {
+    const row = st.getSpec.get(id) as SpecJoinRow | undefined;
+    return row ? rowToSpec(row) : null;
+  }
+
+  const createSpec = db.transaction((spec: NewSpec, first: NewSpecVersion): Spec => {
+    st.insertSpec.run({ ...specParams(spec.id, spec.name, first.title, spec.links, 1, first.createdAt), created_at: first.createdAt, created_ms: timestampMs(first.createdAt) });
+    setSpecHosts(spec.id, spec.links.hosts);
+    insertSpecVersion(spec.id, 1, first);
+    return getSpec(spec.id)!;
+  });
+
+  const addSpecVersion = db.transaction((specId: string, v: NewSpecVersion, links: SpecLinks, name?: string): AddedSpecVersion | null => {
+    const head = st.getSpecHead.get(specId) as SpecHeadRow | undefined;
+    if (!head) return null;
+    const created = head.sha256 !== v.sha256;
+    const latest = created ? head.latest_version + 1 : head.latest_version;
+    const newName = name ?? head.name;
+    const hosts = JSON.stringify(links.hosts);
+    const changed =
+      created ||
+      newName !== head.name ||
+      hosts !== head.hosts ||
+      links.hostsSource !== head.hosts_source ||
+      JSON.stringify(links.apis) !== head.apis ||
+      links.pinnedApplicationId !== head.pinned_application_id;
+    if (created) insertSpecVersion(specId, latest, v);
+    if (changed) {
+      // A repeated upload that changes nothing leaves the spec, its update time included, as it was.
+      st.updateSpec.run(specParams(specId, newName, created ? v.title : head.title, links, latest, v.createdAt));
+      if (hosts !== head.hosts) setSpecHosts(specId, links.hosts);
+    }
+    const version = rowToSpecVersion(st.getSpecVersionSummary.get(specId, latest) as SpecVersionRow);
+    return { spec: getSpec(specId)!, version, created };
+  });
+
+  // A read transaction: the total and the page come from the same snapshot.
+  const listSpecs = db.transaction((q: SpecQuery): Page<Spec> => {
+    const { limit, offset } = pageBounds(q.limit, q.offset);
+    const scope = q.scope ?? 'all';
+    if (isEmptyScope(scope)) return { items: [], total: 0, limit, offset };
+    const w = conditions();
+    w.scope(scope);
+    if (q.application !== undefined) w.application(q.application);
+    if (q.host !== undefined) w.add('EXISTS (SELECT 1 FROM spec_hosts h WHERE h.spec_id = s.id AND h.host = ?)', q.host.trim().toLowerCase());
+    if (q.search !== undefined && q.search !== '') w.add('instr(s.search_text, ?) > 0', q.search.toLowerCase());
+    const sort = SPEC_SORTS[q.sort ?? 'name'] ?? SPEC_SORTS.name;
+    const dir = (q.order ?? sort.defaultOrder) === 'asc' ? 'ASC' : 'DESC';
+    const orderSql = [...sort.columns, 's.id'].map((col) => `${col} ${dir}`).join(', ');
+    const total = cached(`SELECT COUNT(*) FROM specs s ${w.sql()}`).pluck().get(...w.params) as number;
+    const rows = limit === 0 ? [] : (cached(`${SPEC_SELECT} ${w.sql()} ORDER BY ${orderSql} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as SpecJoinRow[]);
+    return { items: rows.map(rowToSpec), total, limit, offset };
+  });
+
+  const listSpecVersions = db.transaction((specId: string, paging: { limit?: number; offset?: number }): Page<SpecVersionSummary> => {
+    const { limit, offset } = pageBounds(paging.limit, paging.offset);
+    const total = st.countSpecVersions.get(specId) as number;
+    const rows = limit === 0 ? [] : (st.listSpecVersions.all(specId, limit, offset) as SpecVersionRow[]);
+    return { items: rows.map(rowToSpecVersion), total, limit, offset };
+  });
+
   return {
     db,
     st,
+    createSpec: (spec: NewSpec, first: NewSpecVersion) => createSpec.immediate(spec, first),
+    // IMMEDIATE takes the write lock before reading the latest version: two uploads cannot take one number.
+    addSpecVersion: (specId: string, v: NewSpecVersion, links: SpecLinks, name?: string) => addSpecVersion.immediate(specId, v, links, name),
+    getSpec,
+    listSpecs: (q: SpecQuery) => listSpecs.deferred(q),
+    listSpecVersions: (specId: string, paging: { limit?: number; offset?: number }) => listSpecVersions.deferred(specId, paging),
     createFirstUser: (user: StoredUser) => createFirstUser.immediate(user),
     listUsers,
     updateUser: (id: string, patch: UserPatch) => updateUser.immediate(id, patch),
@@ -1430,5 +1636,118 @@ function rowToAudit(r: AuditRow): AuditEntry {
     clientAddress: r.client_address,
     prevHash: r.prev_hash,
     hash: r.hash,
+  };
+}
+
+// Specs: the spec's own columns, prefixed `s_`, and its latest version's summary columns.
+
+const SPEC_VERSION_COLUMNS =
+  'spec_id, version, created_at, created_by_kind, created_by_id, source, sha256, bytes, dialect, declared_version, title, ' +
+  'info_version, operations, score_formula, score_total, score_security, score_data_validation, findings_total, ' +
+  'findings_critical, findings_high, findings_medium, findings_low, findings_info';
+
+/** Lists and reads join the latest version's summary; its findings and text (the wide columns) are not read. */
+const SPEC_SELECT = `
+  SELECT s.id AS s_id, s.name AS s_name, s.hosts AS s_hosts, s.hosts_source AS s_hosts_source, s.apis AS s_apis,
+    s.application_id AS s_application_id, s.pinned_application_id AS s_pinned_application_id, s.created_at AS s_created_at,
+    s.updated_at AS s_updated_at, s.latest_version AS s_latest_version,
+    ${SPEC_VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}
+  FROM specs s JOIN spec_versions v ON v.spec_id = s.id AND v.version = s.latest_version`;
+
+/** Sort keys and their natural direction; `s.id` breaks ties in the same direction. */
+const SPEC_SORTS: Record<SpecSort, { columns: string[]; defaultOrder: 'asc' | 'desc' }> = {
+  name: { columns: ['s.name_key'], defaultOrder: 'asc' },
+  updated: { columns: ['s.updated_ms'], defaultOrder: 'desc' },
+  // Worst first.
+  score: { columns: ['v.score_total'], defaultOrder: 'asc' },
+};
+
+interface SpecVersionRow {
+  spec_id: string;
+  version: number;
+  created_at: string;
+  created_by_kind: string;
+  created_by_id: string | null;
+  source: string;
+  sha256: string;
+  bytes: number;
+  dialect: string;
+  declared_version: string;
+  title: string | null;
+  info_version: string | null;
+  operations: number;
+  score_formula: string;
+  score_total: number;
+  score_security: number;
+  score_data_validation: number;
+  findings_total: number;
+  findings_critical: number;
+  findings_high: number;
+  findings_medium: number;
+  findings_low: number;
+  findings_info: number;
+}
+
+interface SpecJoinRow extends SpecVersionRow {
+  s_id: string;
+  s_name: string;
+  s_hosts: string;
+  s_hosts_source: string;
+  s_apis: string;
+  s_application_id: string | null;
+  s_pinned_application_id: string | null;
+  s_created_at: string;
+  s_updated_at: string;
+  s_latest_version: number;
+}
+
+interface SpecHeadRow {
+  name: string;
+  hosts: string;
+  hosts_source: string;
+  apis: string;
+  pinned_application_id: string | null;
+  latest_version: number;
+  sha256: string;
+  title: string | null;
+}
+
+function rowToSpecVersion(r: SpecVersionRow): SpecVersionSummary {
+  return {
+    specId: r.spec_id,
+    version: r.version,
+    createdAt: r.created_at,
+    createdBy: { kind: r.created_by_kind as SpecVersionSummary['createdBy']['kind'], id: r.created_by_id },
+    source: r.source,
+    sha256: r.sha256,
+    bytes: r.bytes,
+    dialect: r.dialect as SpecVersionSummary['dialect'],
+    declaredVersion: r.declared_version,
+    title: r.title,
+    infoVersion: r.info_version,
+    operations: r.operations,
+    score: { formula: r.score_formula, total: r.score_total, security: r.score_security, dataValidation: r.score_data_validation },
+    findingCounts: { critical: r.findings_critical, high: r.findings_high, medium: r.findings_medium, low: r.findings_low, info: r.findings_info },
+    findingsTotal: r.findings_total,
+  };
+}
+
+function rowToSpecVersionDetail(r: SpecVersionRow & { findings: string; findings_truncated: number; text: string }): SpecVersionDetail {
+  return { ...rowToSpecVersion(r), text: r.text, findings: JSON.parse(r.findings) as SpecFindingView[], findingsTruncated: r.findings_truncated === 1 };
+}
+
+function rowToSpec(r: SpecJoinRow): Spec {
+  return {
+    id: r.s_id,
+    name: r.s_name,
+    hosts: JSON.parse(r.s_hosts) as string[],
+    hostsSource: r.s_hosts_source as Spec['hostsSource'],
+    apis: JSON.parse(r.s_apis) as string[],
+    applicationId: r.s_application_id,
+    applicationPinned: r.s_pinned_application_id !== null,
+    createdAt: r.s_created_at,
+    updatedAt: r.s_updated_at,
+    latestVersion: r.s_latest_version,
+    latest: rowToSpecVersion(r),
   };
 }

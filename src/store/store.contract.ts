@@ -4,6 +4,7 @@ import type { Finding } from '../contracts/finding.js';
 import { DomainError } from '../errors/domain-errors.js';
 import { authKinds, dataClasses, makeEndpoint, makeFinding, risk } from './fixtures/builders.js';
 import type { Application } from '../contracts/identity.js';
+import type { SpecFindingView } from '../contracts/spec-registry.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './audit-chain.js';
 import {
   ENDPOINT_SORT_KEYS,
@@ -12,6 +13,9 @@ import {
   type AuditDraft,
   type EndpointQuery,
   type FindingQuery,
+  type NewSpecVersion,
+  type SpecLinks,
+  type SpecQuery,
   type StoredSession,
   type Store,
   type StoredToken,
@@ -1297,6 +1301,183 @@ export function storeContract(
       });
     });
 
+    describe('specs', () => {
+      const shopLinks = links({ hosts: ['api.shop.example'], apis: ['api.shop.example/v2'] });
+
+      it('creates a spec with its first version and reads both back, the text and findings only with the version', async () => {
+        const first = specVersion({ title: 'Shop API', findings: [specFinding('spec-a', 'high'), specFinding('spec-b', 'low')] });
+        const spec = await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, first);
+        const { text: _t, findings: _f, findingsTruncated: _x, ...summary } = first;
+        const expectedVersion = { ...summary, specId: 'spec-1', version: 1 };
+        expect(spec).toEqual({
+          id: 'spec-1', name: 'Shop', hosts: ['api.shop.example'], hostsSource: 'servers', apis: ['api.shop.example/v2'],
+          applicationId: null, applicationPinned: false, createdAt: first.createdAt, updatedAt: first.createdAt, latestVersion: 1,
+          latest: expectedVersion,
+        });
+        expect(await store.getSpec('spec-1')).toEqual(spec);
+        expect(await store.getSpecVersion('spec-1', 1)).toEqual({ ...first, specId: 'spec-1', version: 1 });
+        expect(await store.listSpecVersions('spec-1', {})).toEqual({ items: [expectedVersion], total: 1, limit: 50, offset: 0 });
+        expect(await store.getSpecVersion('spec-1', 2)).toBeNull();
+      });
+
+      it('numbers versions; the text of the latest version again adds nothing and changes nothing', async () => {
+        await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, specVersion({ sha256: sha('a'), createdAt: T(1) }));
+        const v2 = await store.addSpecVersion('spec-1', specVersion({ sha256: sha('b'), createdAt: T(2), title: 'Shop v2' }), shopLinks);
+        expect(v2).toMatchObject({ created: true, version: { version: 2, sha256: sha('b') }, spec: { latestVersion: 2, updatedAt: T(2), latest: { version: 2, title: 'Shop v2' } } });
+
+        const again = await store.addSpecVersion('spec-1', specVersion({ sha256: sha('b'), createdAt: T(3), source: 'other.yaml' }), shopLinks);
+        expect(again).toMatchObject({ created: false, version: { version: 2, createdAt: T(2), source: 'api.yaml' }, spec: { latestVersion: 2, updatedAt: T(2) } });
+        expect((await store.listSpecVersions('spec-1', {})).total).toBe(2);
+
+        // Going back to the first text is a new version: it is what the spec says now.
+        const back = await store.addSpecVersion('spec-1', specVersion({ sha256: sha('a'), createdAt: T(4) }), shopLinks);
+        expect(back).toMatchObject({ created: true, version: { version: 3, sha256: sha('a') } });
+        expect((await store.listSpecVersions('spec-1', {})).items.map((v) => v.version)).toEqual([3, 2, 1]);
+        expect(await store.listSpecVersions('spec-1', { limit: 1, offset: 1 })).toMatchObject({ total: 3, items: [{ version: 2 }] });
+      });
+
+      it('applies a new name and links with a version, or alone when the text is unchanged', async () => {
+        await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, specVersion({ sha256: sha('a'), createdAt: T(1) }));
+        const manual = links({ hosts: ['shop.example', 'www.shop.example'], hostsSource: 'manual', apis: ['shop.example'] });
+        const r = await store.addSpecVersion('spec-1', specVersion({ sha256: sha('a'), createdAt: T(2) }), manual, 'Shop front');
+        expect(r).toMatchObject({ created: false, spec: { name: 'Shop front', hosts: ['shop.example', 'www.shop.example'], hostsSource: 'manual', apis: ['shop.example'], updatedAt: T(2), latestVersion: 1 } });
+        expect(ids((await store.listSpecs({ host: 'www.shop.example' })).items)).toEqual(['spec-1']);
+        expect((await store.listSpecs({ host: 'api.shop.example' })).total).toBe(0);
+        expect((await store.listSpecs({ search: 'front' })).total).toBe(1);
+      });
+
+      it('answers null, empty or false for a spec that does not exist, and a duplicate id is a conflict', async () => {
+        expect(await store.getSpec('nope')).toBeNull();
+        expect(await store.addSpecVersion('nope', specVersion({}), shopLinks)).toBeNull();
+        expect(await store.getSpecVersion('nope', 1)).toBeNull();
+        expect((await store.listSpecVersions('nope', {})).total).toBe(0);
+        expect(await store.deleteSpec('nope')).toBe(false);
+        await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, specVersion({}));
+        await expect(store.createSpec({ id: 'spec-1', name: 'Other', links: shopLinks }, specVersion({}))).rejects.toMatchObject({ code: 'conflict' });
+        expect((await store.getSpec('spec-1'))?.name).toBe('Shop');
+      });
+
+      it('deletes a spec with its versions and hosts', async () => {
+        await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, specVersion({ sha256: sha('a') }));
+        await store.addSpecVersion('spec-1', specVersion({ sha256: sha('b') }), shopLinks);
+        await store.createSpec({ id: 'spec-2', name: 'Other', links: shopLinks }, specVersion({}));
+        expect(await store.deleteSpec('spec-1')).toBe(true);
+        expect(await store.getSpec('spec-1')).toBeNull();
+        expect(await store.getSpecVersion('spec-1', 1)).toBeNull();
+        expect((await store.listSpecVersions('spec-1', {})).total).toBe(0);
+        expect(ids((await store.listSpecs({ host: 'api.shop.example' })).items)).toEqual(['spec-2']);
+        // The id is free again, and starts from version 1.
+        expect((await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, specVersion({ sha256: sha('b') }))).latestVersion).toBe(1);
+      });
+
+      describe('listing', () => {
+        beforeEach(async () => {
+          await store.createApplication(makeApplication({ id: 'app-shop', name: 'Shop', matchers: [{ host: 'api.shop.example' }], createdAt: T(1) }));
+          // Names sort case-insensitively; "Über" folds in JS, not only ASCII.
+          await store.createSpec({ id: 'sp-c', name: 'catalog', links: shopLinks }, specVersion({ createdAt: T(3), title: 'Catalogue', score: score(40) }));
+          await store.createSpec({ id: 'sp-a', name: 'Accounts', links: links({ hosts: ['accounts.example'] }) }, specVersion({ createdAt: T(5), title: null, score: score(90) }));
+          await store.createSpec({ id: 'sp-b', name: 'Billing', links: links({ hosts: ['API.Shop.Example'.toLowerCase(), 'billing.example'] }) }, specVersion({ createdAt: T(2), title: 'ÜBER billing', score: score(40) }));
+          await store.createSpec({ id: 'sp-d', name: 'docs', links: links({ hosts: [] }) }, specVersion({ createdAt: T(4), title: 'Docs', score: score(75) }));
+        });
+
+        const cases: [string, SpecQuery, string[]][] = [
+          ['nothing: by name, case-insensitively', {}, ['sp-a', 'sp-b', 'sp-c', 'sp-d']],
+          ['name, descending', { order: 'desc' }, ['sp-d', 'sp-c', 'sp-b', 'sp-a']],
+          ['last change, newest first', { sort: 'updated' }, ['sp-a', 'sp-d', 'sp-c', 'sp-b']],
+          ['score, worst first, ties by id', { sort: 'score' }, ['sp-b', 'sp-c', 'sp-d', 'sp-a']],
+          ['score, best first', { sort: 'score', order: 'desc' }, ['sp-a', 'sp-d', 'sp-c', 'sp-b']],
+          ['host (any case)', { host: 'API.shop.example' }, ['sp-b', 'sp-c']],
+          ['host named second', { host: 'billing.example' }, ['sp-b']],
+          ['search in the name', { search: 'ACC' }, ['sp-a']],
+          ['search in the title, Unicode folded', { search: 'über' }, ['sp-b']],
+          ['search across specs', { search: 'cat' }, ['sp-c']],
+          ['application', { application: 'app-shop' }, ['sp-b', 'sp-c']],
+          ['no application', { application: UNASSIGNED_APPLICATION }, ['sp-a', 'sp-d']],
+          ['scope', { scope: ['app-shop'] }, ['sp-b', 'sp-c']],
+          ['empty scope', { scope: [] }, []],
+          ['scope and a filter outside it', { scope: ['app-shop'], host: 'accounts.example' }, []],
+        ];
+        it.each(cases)('filters and sorts by %s', async (_label, query, expected) => {
+          const page = await store.listSpecs(query);
+          expect(ids(page.items)).toEqual(expected);
+          expect(page.total).toBe(expected.length);
+        });
+
+        it('lists each spec with its latest version summary, and pages with a total and a cap', async () => {
+          await store.addSpecVersion('sp-a', specVersion({ sha256: sha('new'), createdAt: T(6), score: score(12.5) }), links({ hosts: ['accounts.example'] }));
+          const page = await store.listSpecs({ limit: 2, offset: 0 });
+          expect(page).toMatchObject({ total: 4, limit: 2, offset: 0 });
+          expect(page.items[0]).toMatchObject({ id: 'sp-a', latestVersion: 2, latest: { version: 2, score: { total: 12.5 } } });
+          expect(ids((await store.listSpecs({ limit: 2, offset: 2 })).items)).toEqual(['sp-c', 'sp-d']);
+          expect((await store.listSpecs({ limit: 0 })).items).toEqual([]);
+          expect((await store.listSpecs({ limit: 100_000 })).limit).toBe(MAX_PAGE_SIZE);
+        });
+      });
+
+      describe('applications', () => {
+        const shop = makeApplication({ id: 'app-shop', name: 'Shop', matchers: [{ host: '*.shop.example', pathPrefix: '/v2' }], createdAt: T(2) });
+        const early = makeApplication({ id: 'app-early', name: 'Early', matchers: [{ host: 'BILLING.example:443' }], createdAt: T(1) });
+
+        it('assigns the first application, in creation order, with a matcher for one of the hosts (path prefixes aside)', async () => {
+          await store.createApplication(shop);
+          await store.createApplication(early);
+          const a = await store.createSpec({ id: 'sp-1', name: 'A', links: links({ hosts: ['api.shop.example', 'billing.example'] }) }, specVersion({}));
+          expect(a).toMatchObject({ applicationId: 'app-early', applicationPinned: false });
+          const b = await store.createSpec({ id: 'sp-2', name: 'B', links: links({ hosts: ['api.shop.example'] }) }, specVersion({}));
+          expect(b.applicationId).toBe('app-shop');
+          // The wildcard needs a sub-domain.
+          const c = await store.createSpec({ id: 'sp-3', name: 'C', links: links({ hosts: ['shop.example'] }) }, specVersion({}));
+          expect(c.applicationId).toBeNull();
+        });
+
+        it('keeps a pinned application whatever the hosts say', async () => {
+          await store.createApplication(shop);
+          await store.createApplication(early);
+          const a = await store.createSpec({ id: 'sp-1', name: 'A', links: links({ hosts: ['api.shop.example'], pinnedApplicationId: 'app-early' }) }, specVersion({}));
+          expect(a).toMatchObject({ applicationId: 'app-early', applicationPinned: true });
+          // Unpinning hands it to its hosts' application.
+          const r = await store.addSpecVersion('sp-1', specVersion({}), links({ hosts: ['api.shop.example'] }));
+          expect(r?.spec).toMatchObject({ applicationId: 'app-shop', applicationPinned: false });
+        });
+
+        it('follows application changes; deleting a pinned application unpins it', async () => {
+          await store.createSpec({ id: 'sp-1', name: 'A', links: links({ hosts: ['api.shop.example'] }) }, specVersion({}));
+          await store.createSpec({ id: 'sp-2', name: 'B', links: links({ hosts: ['other.example'] }) }, specVersion({}));
+          expect((await store.getSpec('sp-1'))?.applicationId).toBeNull();
+
+          await store.createApplication(shop);
+          expect((await store.getSpec('sp-1'))?.applicationId).toBe('app-shop');
+          await store.createApplication(early);
+          await store.addSpecVersion('sp-2', specVersion({}), links({ hosts: ['other.example'], pinnedApplicationId: 'app-early' }));
+          expect((await store.listSpecs({ application: 'app-early' })).items.map((s) => s.id)).toEqual(['sp-2']);
+
+          expect(await store.updateApplication({ ...shop, matchers: [{ host: 'elsewhere.example' }], updatedAt: T(5) })).toBe(true);
+          expect((await store.getSpec('sp-1'))?.applicationId).toBeNull();
+          expect(await store.updateApplication({ ...shop, matchers: [{ host: 'api.shop.example' }], updatedAt: T(6) })).toBe(true);
+          expect((await store.getSpec('sp-1'))?.applicationId).toBe('app-shop');
+
+          expect(await store.deleteApplication('app-early')).toBe(true);
+          expect(await store.getSpec('sp-2')).toMatchObject({ applicationId: null, applicationPinned: false });
+          expect(await store.deleteApplication('app-shop')).toBe(true);
+          expect((await store.getSpec('sp-1'))?.applicationId).toBeNull();
+        });
+
+        it('does not pin an application that does not exist', async () => {
+          const a = await store.createSpec({ id: 'sp-1', name: 'A', links: links({ hosts: ['x.example'], pinnedApplicationId: 'app-gone' }) }, specVersion({}));
+          expect(a).toMatchObject({ applicationId: null, applicationPinned: false });
+        });
+      });
+
+      if (options.reopen) it('keeps specs and their versions across close and reopen', async () => {
+        const first = specVersion({ findings: [specFinding('spec-a', 'critical')] });
+        const spec = await store.createSpec({ id: 'spec-1', name: 'Shop', links: shopLinks }, first);
+        const s = await reopen();
+        expect(await s.getSpec('spec-1')).toEqual(spec);
+        expect(await s.getSpecVersion('spec-1', 1)).toEqual({ ...first, specId: 'spec-1', version: 1 });
+        expect((await s.addSpecVersion('spec-1', specVersion({ sha256: sha('next') }), shopLinks))?.version.version).toBe(2);
+      });
+    });
+
     if (options.reopen) it('keeps users, sessions, applications and the audit chain across close and reopen', async () => {
       const user = makeUser({ id: 'u-1', passwordHash: 'scrypt$16$8$1$c2FsdA$a2V5' });
       await store.createUser(user);
@@ -1463,6 +1644,59 @@ function makeApplication(overrides: Partial<Application> = {}): Application {
     matchers: [{ host: 'shop.example.com' }],
     createdAt: T(1),
     updatedAt: T(1),
+    ...overrides,
+  };
+}
+
+/** A 64-character hex digest made from `seed`. */
+function sha(seed: string): string {
+  return Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64);
+}
+
+function score(total: number): NewSpecVersion['score'] {
+  return { formula: 'bulwark-spec-score/1', total, security: Math.min(70, total), dataValidation: Math.max(0, total - 70) };
+}
+
+function links(overrides: Partial<SpecLinks>): SpecLinks {
+  return { hosts: [], hostsSource: 'servers', apis: [], pinnedApplicationId: null, ...overrides };
+}
+
+function specFinding(ruleId: string, severity: SpecFindingView['severity']): SpecFindingView {
+  return {
+    ruleId,
+    title: `Rule ${ruleId}`,
+    severity,
+    owasp: 'API8:2023',
+    cwe: 'CWE-16',
+    category: 'security',
+    message: `${ruleId} says so`,
+    location: { file: 'api.yaml', pointer: '/paths/~1a/get', line: 7, column: 5 },
+    remediation: 'Fix it.',
+    fingerprint: `fp-${ruleId}`,
+  };
+}
+
+function specVersion(overrides: Partial<NewSpecVersion>): NewSpecVersion {
+  const findings = overrides.findings ?? [];
+  const counts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of findings) counts[f.severity] += 1;
+  return {
+    createdAt: T(1),
+    createdBy: { kind: 'user', id: 'u-1' },
+    source: 'api.yaml',
+    sha256: sha('text'),
+    bytes: 42,
+    dialect: 'openapi-3.1',
+    declaredVersion: '3.1.0',
+    title: 'API',
+    infoVersion: '1.0',
+    operations: 3,
+    score: score(80),
+    findingCounts: counts,
+    findingsTotal: findings.length,
+    text: 'openapi: 3.1.0\ninfo: {title: API, version: "1.0"}\npaths: {}\n',
+    findings,
+    findingsTruncated: false,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import type { Endpoint, EndpointSummary, RiskLevel } from '../contracts/endpoint
 import type { Finding, Severity } from '../contracts/finding.js';
 import type { Reject } from '../contracts/api-event.js';
 import type { Application, AuditActorKind, AuditEntry, Role, User, UserStatus } from '../contracts/identity.js';
+import type { SPEC_SORTS, Spec, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
 
 /**
  * The one store contract. The SQLite adapter (embedded default) and, later, the PostgreSQL adapter both
@@ -129,6 +130,74 @@ export interface Store {
   listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
   /** Up to `limit` (capped) entries with seq > `afterSeq`, ascending, without a total: for verify and export. */
   auditEntriesAfter(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+
+  /**
+   * Specs (API specifications) and their versions. A spec never exists without a version: it is created
+   * with its first. The store owns `applicationId`: the pinned application when there is one, else the
+   * first application (in creation order) with a matcher whose host matches one of the spec's hosts (path
+   * prefixes are not consulted: a spec names hosts, not paths). Specs follow application changes as
+   * endpoints do; a pinned application that is deleted is unpinned. A duplicate id is a `conflict`.
+   */
+  createSpec(spec: NewSpec, first: NewSpecVersion): Promise<Spec>;
+  /**
+   * Adds a version and applies `links` (and `name`, when given), in one transaction. When `version.sha256`
+   * equals the latest version's, no version is added: the latest is returned with `created: false` (the
+   * links and name are still applied). Only the latest is compared: going back to an older text is a new
+   * version, since it is what the spec now says. Null for an unknown spec.
+   */
+  addSpecVersion(specId: string, version: NewSpecVersion, links: SpecLinks, name?: string): Promise<AddedSpecVersion | null>;
+  getSpec(id: string): Promise<Spec | null>;
+  /** Filtered and paginated; by name (case-insensitive) unless `sort` says otherwise; ties by id. */
+  listSpecs(query: SpecQuery): Promise<Page<Spec>>;
+  /** Newest first; an unknown spec has no versions. */
+  listSpecVersions(specId: string, paging: { limit?: number; offset?: number }): Promise<Page<SpecVersionSummary>>;
+  /** One version with its text and findings. */
+  getSpecVersion(specId: string, version: number): Promise<SpecVersionDetail | null>;
+  /** Deletes a spec with all its versions; false if unknown. */
+  deleteSpec(id: string): Promise<boolean>;
+}
+
+/** Where a spec points: its hosts and APIs, and the application set by hand, if any. */
+export interface SpecLinks {
+  /** Lower-case, without port; at most `MAX_SPEC_HOSTS`. */
+  hosts: string[];
+  hostsSource: Spec['hostsSource'];
+  apis: string[];
+  /** Null: the store assigns the application from the hosts. */
+  pinnedApplicationId: string | null;
+}
+
+export interface NewSpec {
+  id: string;
+  name: string;
+  links: SpecLinks;
+}
+
+/** A version as the registry hands it over; the store numbers it. `createdAt` is the spec's too for a first version. */
+export type NewSpecVersion = Omit<SpecVersionDetail, 'specId' | 'version'>;
+
+export interface AddedSpecVersion {
+  spec: Spec;
+  version: SpecVersionSummary;
+  /** False when the text equals the latest version's and nothing was added. */
+  created: boolean;
+}
+
+export type SpecSort = (typeof SPEC_SORTS)[number];
+
+export interface SpecQuery {
+  limit?: number;
+  offset?: number;
+  /** Visibility bound, as for endpoints: specs of no application are outside every scope but `'all'`. */
+  scope?: ApplicationScope;
+  /** One application id, or `UNASSIGNED_APPLICATION`. */
+  application?: string;
+  /** Specs that name this host (exact, case-insensitive). */
+  host?: string;
+  /** Case-insensitive substring of the name or the latest version's title. */
+  search?: string;
+  sort?: SpecSort;
+  order?: 'asc' | 'desc';
 }
 
 export interface StoredEndpoint {

@@ -7,7 +7,7 @@
  * (`npm run build`, which `npm test` runs first). Without either the tests fail; they never skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -254,11 +254,11 @@ describe('the console in a real browser, on the demo estate', () => {
 
   it('each role signs in and sees exactly the pages its permissions give', async () => {
     const expected: Record<string, string[]> = {
-      admin: ['Dashboard', 'API inventory', 'Findings', 'Users', 'API tokens', 'Applications', 'Audit log'],
-      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
+      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Applications'],
       'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
-      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
-      auditor: ['Dashboard', 'API inventory', 'Findings', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Applications'],
+      auditor: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Users', 'API tokens', 'Applications', 'Audit log'],
     };
     for (const [role, labels] of Object.entries(expected)) {
       const { context, page } = await newPage();
@@ -342,6 +342,58 @@ describe('the console in a real browser, on the demo estate', () => {
       } finally {
         await context.close();
       }
+    }
+  });
+
+  it('the practitioner uploads a spec, reads its score and each finding on the spec source, then a second version', async () => {
+    const insecure = path.join(ROOT, 'src', 'cli', 'fixtures', 'spec-audit', 'shop-insecure.yaml');
+    const secure = path.join(ROOT, 'src', 'cli', 'fixtures', 'spec-audit', 'shop-secure.yaml');
+    const source = readFileSync(insecure, 'utf8').split('\n');
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, 'security-practitioner');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API specifications' }).click();
+      await titled(page, 'API specifications');
+      await page.getByLabel(/Specification file/).setInputFiles(insecure);
+      await page.getByRole('button', { name: 'Upload and audit' }).click();
+      await page.waitForURL(/#\/specs\/[\w-]+$/);
+      await page.getByRole('heading', { name: /^Versions \(1\)$/ }).waitFor();
+      const findingsHeading = page.getByRole('heading', { name: /^Findings of version 1 \((\d+)\)$/ });
+      await findingsHeading.waitFor();
+      const shownTotal = Number(/\((\d+)\)/.exec((await findingsHeading.textContent()) ?? '')![1]);
+      // The page shows what the API computed for this version.
+      const specId = /#\/specs\/([\w-]+)$/.exec(page.url())![1]!;
+      const v1 = await api<{ findingsTotal: number; findings: Array<{ ruleId: string; location: { line: number } }> }>(`/specs/${specId}/versions/1`);
+      expect(shownTotal).toBe(v1.findingsTotal);
+      expect(v1.findingsTotal).toBeGreaterThan(0);
+
+      // A finding is shown on the uploaded source, at its line.
+      const first = v1.findings[0]!;
+      const rule = page.locator('details.spec-rule', { hasText: first.ruleId }).first();
+      await rule.locator('summary').click();
+      const hit = rule.locator('.source-hit').first();
+      await hit.waitFor();
+      const hitText = (await hit.textContent()) ?? '';
+      expect(hitText).toContain(`${first.location.line} ▶`);
+      expect(hitText).toContain(source[first.location.line - 1]!.trim().slice(0, 40));
+      await shot(page, 'spec');
+
+      // A second version: the better spec scores higher, and both versions are listed.
+      await page.getByLabel('Specification file', { exact: true }).setInputFiles(secure);
+      await page.getByRole('button', { name: 'Upload version' }).click();
+      await page.getByRole('heading', { name: /^Versions \(2\)$/ }).waitFor();
+      await page.getByRole('heading', { name: /^Findings of version 2 / }).waitFor();
+      const versions = await api<{ versions: { items: Array<{ version: number; score: { total: number } }> } }>(`/specs/${specId}`);
+      const [v2s, v1s] = versions.versions.items;
+      expect(v2s!.version).toBe(2);
+      expect(v2s!.score.total).toBeGreaterThan(v1s!.score.total);
+      await shot(page, 'spec-version-2');
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API specifications' }).click();
+      await page.getByRole('table').locator('tbody tr').first().waitFor();
+      await shot(page, 'specs');
+    } finally {
+      await context.close();
     }
   });
 

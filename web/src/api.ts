@@ -36,6 +36,7 @@ import type {
   UserView,
 } from '../../src/contracts/api.js';
 import type { DataClassInfo } from '../../src/contracts/data-class.js';
+import type { ImportSpecRequest, ImportSpecResult, SPEC_SORTS, SpecDetail, SpecRow, SpecVersionDetail } from '../../src/contracts/spec-registry.js';
 import type { Finding } from '../../src/contracts/finding.js';
 
 export type AuditPage = z.infer<typeof AuditPageSchema>;
@@ -49,6 +50,19 @@ export type PasswordResetBody = z.infer<typeof PasswordResetRequest>;
 export type EndpointSort = (typeof ENDPOINT_SORTS)[number];
 export type FindingSort = (typeof FINDING_SORTS)[number];
 export type SortOrder = 'asc' | 'desc';
+
+export type SpecSort = (typeof SPEC_SORTS)[number];
+
+/** Query of `GET /specs`. */
+export interface SpecQuery {
+  limit?: number;
+  offset?: number;
+  search?: string;
+  host?: string;
+  application?: string;
+  sort?: SpecSort;
+  order?: SortOrder;
+}
 
 /** Query of `GET /endpoints` (and of the CSV export, without paging). Absent or empty values are not sent. */
 export interface EndpointQuery {
@@ -219,6 +233,14 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     findings: (query: FindingQuery) => request<FindingPage>('GET', `/findings${toQueryString(query)}`),
     finding: (id: string) => request<Finding>('GET', `/findings/${encodeURIComponent(id)}`),
     dataClasses: () => request<{ items: DataClassInfo[] }>('GET', '/data-classes'),
+
+    // ---- specifications -----------------------------------------------------------------------
+    specs: (query: SpecQuery) => request<{ items: SpecRow[]; total: number; limit: number; offset: number }>('GET', `/specs${toQueryString(query)}`),
+    spec: (id: string) => request<SpecDetail>('GET', `/specs/${encodeURIComponent(id)}`),
+    specVersion: (id: string, version: number) => request<SpecVersionDetail>('GET', `/specs/${encodeURIComponent(id)}/versions/${version}`),
+    importSpec: (body: ImportSpecRequest) => request<ImportSpecResult>('POST', '/specs', { body }),
+    addSpecVersion: (id: string, body: ImportSpecRequest) => request<ImportSpecResult>('POST', `/specs/${encodeURIComponent(id)}/versions`, { body }),
+    deleteSpec: (id: string) => request<void>('DELETE', `/specs/${encodeURIComponent(id)}`),
 
     // ---- users --------------------------------------------------------------------------------
     users: (query: UserQuery = {}) => request<{ items: UserView[]; total: number }>('GET', `/users${toQueryString(query)}`),

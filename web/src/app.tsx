@@ -10,6 +10,8 @@ import { EndpointPage } from './pages/endpoint-page.js';
 import { FindingPage } from './pages/finding-page.js';
 import { FindingsPage } from './pages/findings-page.js';
 import { InventoryPage } from './pages/inventory-page.js';
+import { SpecPage } from './pages/spec-page.js';
+import { SpecsPage } from './pages/specs-page.js';
 import { ApplicationsPage } from './pages/settings/applications-page.js';
 import { AuditPage } from './pages/settings/audit-page.js';
 import { TokensPage } from './pages/settings/tokens-page.js';
@@ -28,6 +30,7 @@ const NAV: NavItem[] = [
   { path: 'dashboard', label: 'Dashboard', action: 'inventory:read', group: 'Posture' },
   { path: 'inventory', label: 'API inventory', action: 'inventory:read', group: 'Posture' },
   { path: 'findings', label: 'Findings', action: 'findings:read', group: 'Posture' },
+  { path: 'specs', label: 'API specifications', action: 'specs:read', group: 'Posture' },
   { path: 'settings/users', label: 'Users', action: 'users:read', group: 'Settings' },
   { path: 'settings/tokens', label: 'API tokens', action: 'tokens:read', group: 'Settings' },
   { path: 'settings/applications', label: 'Applications', action: 'applications:read', group: 'Settings' },
@@ -172,7 +175,8 @@ function Shell({ route, children }: { route: Route; children: ReactNode }) {
   const items = NAV.filter((n) => can(n.action));
   const groups = (['Posture', 'Settings'] as const).map((g) => ({ group: g, items: items.filter((i) => i.group === g) }));
   const isCurrent = (item: NavItem) =>
-    path === item.path || (item.path === 'inventory' && route.segments[0] === 'endpoints') || (item.path === 'findings' && route.segments[0] === 'findings');
+    path === item.path || (item.path === 'inventory' && route.segments[0] === 'endpoints') || (item.path === 'findings' && route.segments[0] === 'findings') ||
+    (item.path === 'specs' && route.segments[0] === 'specs');
 
   async function signOut() {
     try {
@@ -274,6 +278,9 @@ function RouteView({ route }: { route: Route }) {
       case 'findings':
         if (second === undefined) return guard('findings:read', <FindingsPage />);
         return guard('findings:read', <FindingPage key={second} id={second} />);
+      case 'specs':
+        if (second === undefined) return guard('specs:read', <SpecsPage />);
+        return guard('specs:read', <SpecPage key={second} id={second} />);
       case 'settings': {
         if (second === undefined) {
           const firstSetting = NAV.find((n) => n.group === 'Settings' && can(n.action));

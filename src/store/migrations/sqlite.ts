@@ -335,6 +335,76 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       reassignApplications(db, loadApplicationMatchers(db));
     },
   },
+  {
+    version: 4,
+    name: 'spec registry: specs, their hosts and versions',
+    sql: `
+      CREATE TABLE specs (
+        id                    TEXT PRIMARY KEY,
+        name                  TEXT NOT NULL,
+        -- lower-cased in JS (Unicode): the name order.
+        name_key              TEXT NOT NULL,
+        -- lower-cased "name\\ntitle of the latest version".
+        search_text           TEXT NOT NULL,
+        hosts                 TEXT NOT NULL,
+        hosts_source          TEXT NOT NULL,
+        apis                  TEXT NOT NULL,
+        -- Set by the store: the pinned application, else the first that claims one of the hosts; NULL: none.
+        application_id        TEXT,
+        -- Set by hand; no foreign key: deleting the application unpins it (reassignSpecApplications).
+        pinned_application_id TEXT,
+        created_at            TEXT NOT NULL,
+        created_ms            INTEGER NOT NULL,
+        updated_at            TEXT NOT NULL,
+        updated_ms            INTEGER NOT NULL,
+        latest_version        INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX specs_name        ON specs (name_key, id);
+      CREATE INDEX specs_updated     ON specs (updated_ms, id);
+      CREATE INDEX specs_application ON specs (application_id, name_key, id);
+
+      -- The host filter, by index; the JSON list on specs keeps the order for display.
+      CREATE TABLE spec_hosts (
+        spec_id TEXT NOT NULL REFERENCES specs (id) ON DELETE CASCADE,
+        host    TEXT NOT NULL,
+        PRIMARY KEY (host, spec_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX spec_hosts_spec ON spec_hosts (spec_id);
+
+      CREATE TABLE spec_versions (
+        spec_id               TEXT NOT NULL REFERENCES specs (id) ON DELETE CASCADE,
+        version               INTEGER NOT NULL,
+        created_at            TEXT NOT NULL,
+        created_ms            INTEGER NOT NULL,
+        created_by_kind       TEXT NOT NULL,
+        created_by_id         TEXT,
+        source                TEXT NOT NULL,
+        sha256                TEXT NOT NULL,
+        bytes                 INTEGER NOT NULL,
+        dialect               TEXT NOT NULL,
+        declared_version      TEXT NOT NULL,
+        title                 TEXT,
+        info_version          TEXT,
+        operations            INTEGER NOT NULL,
+        score_formula         TEXT NOT NULL,
+        score_total           REAL NOT NULL,
+        score_security        REAL NOT NULL,
+        score_data_validation REAL NOT NULL,
+        findings_total        INTEGER NOT NULL,
+        findings_critical     INTEGER NOT NULL,
+        findings_high         INTEGER NOT NULL,
+        findings_medium       INTEGER NOT NULL,
+        findings_low          INTEGER NOT NULL,
+        findings_info         INTEGER NOT NULL,
+        findings_truncated    INTEGER NOT NULL,
+        -- The large columns last: summaries (lists, the latest version of each spec) stop reading a row
+        -- before its overflow pages, however long the spec.
+        findings              TEXT NOT NULL,
+        text                  TEXT NOT NULL,
+        PRIMARY KEY (spec_id, version)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
