@@ -9,6 +9,7 @@ import { readEventBatches, type SourceFormat } from '../sources/index.js';
 import type { IngestReport } from '../pipeline/pipeline.js';
 import { ensureAdminToken, ensureAdminUser, startServer } from '../server/serve.js';
 import { seedDemoIdentity } from '../demo/identity.js';
+import { formatDemoSpecs, seedDemoSpecs } from '../demo/specs.js';
 import { issueToken } from '../server/tokens.js';
 import { formatEndpoint, formatFindings, formatInventory, formatReport, formatSummary } from './format.js';
 import { writeDemoNdjson } from '../demo/estate.js';
@@ -235,6 +236,7 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
         out(`Demo console accounts not created: ${err.message}`);
         return [];
       });
+      out(await seedDemoSpecs(bw).then(formatDemoSpecs, (err: Error) => `Demo API specifications not imported: ${err.message}`));
       const server = await startServer(bw, { port });
       out(`\nBulwark is serving the demo estate on ${server.url}`);
       out(`Open ${server.url}/ and sign in with one of these accounts (passwords shown once, new ones on every demo run):`);

@@ -316,6 +316,7 @@ describe('buildModel: OpenAPI 3.1', () => {
     expect(op(m, 'get', '/pets/{petId}')).toMatchObject({ security: [], securitySource: 'none', servers: [] });
     expect(op(m, 'put', '/pets/{petId}')).toMatchObject({ security: [{ mtls: [] }], securitySource: 'operation' });
     expect(m.operations).toHaveLength(2); // webhooks are not operations
+    expect(m.webhooks.map((w) => w.pointer)).toEqual(['/webhooks/newPet/post']);
   });
 
   it('reads type lists, prefixItems, patternProperties; ignores nullable', () => {
@@ -348,6 +349,71 @@ describe('buildModel: OpenAPI 3.1', () => {
       ['weird', 'unknown', null],
     ]);
     expect(m.info.license).toEqual({ name: 'MIT', url: null });
+  });
+});
+
+describe('buildModel: webhooks', () => {
+  const payload = { type: 'object', properties: { id: { type: 'string' } } };
+  const m = modelFromObject({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    security: [{ key: [] }],
+    servers: [{ url: 'https://api.example.com' }],
+    paths: { '/pets': { get: { responses: { '200': { description: 'ok' } } } } },
+    webhooks: {
+      newPet: { post: { operationId: 'newPet', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } }, responses: { '200': { description: 'ok' } } } },
+      petGone: { $ref: '#/components/pathItems/PetGone' },
+      'x-note': { post: {} },
+    },
+    'x-webhooks': {
+      'pet-sold': {
+        parameters: [{ name: 'X-Event', in: 'header', schema: { type: 'string' } }],
+        post: { security: [{ key: [] }], requestBody: { content: { 'application/json': { schema: payload } } }, responses: { '204': { description: 'received' } } },
+      },
+    },
+    components: {
+      schemas: { Pet: { type: 'object', properties: { name: { type: 'string' } } } },
+      pathItems: { PetGone: { delete: { responses: { '200': { description: 'ok' } } } } },
+      securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'X-Key' } },
+    },
+  });
+  const hook = (name: string) => {
+    const found = m.webhooks.find((w) => w.path === name);
+    if (!found) throw new Error(`no webhook ${name}`);
+    return found;
+  };
+
+  it('reads 3.1 webhooks and x-webhooks into model.webhooks, never into operations', () => {
+    expect(m.operations.map((o) => o.pointer)).toEqual(['/paths/~1pets/get']);
+    expect(m.webhooks.map((w) => [w.method, w.path, w.pointer])).toEqual([
+      ['post', 'newPet', '/webhooks/newPet/post'],
+      ['delete', 'petGone', '/components/pathItems/PetGone/delete'], // a $ref'd path item: the definition's pointer
+      ['post', 'pet-sold', '/x-webhooks/pet-sold/post'],
+    ]);
+    expect(hook('newPet').operationId).toBe('newPet');
+    expect(hook('newPet').requestBody?.content[0]?.schema).toBe(named(m, 'Pet'));
+    expect(m.locate('/x-webhooks/pet-sold/post').line).toBeGreaterThan(1);
+  });
+
+  it('merges path-item parameters, and inherits neither the document security nor its servers', () => {
+    const sold = hook('pet-sold');
+    expect(sold.parameters.map((p) => [p.name, p.in, p.schema?.pointer])).toEqual([['X-Event', 'header', '/x-webhooks/pet-sold/parameters/0/schema']]);
+    expect(sold).toMatchObject({ security: [{ key: [] }], securitySource: 'operation', servers: [] });
+    expect(hook('newPet')).toMatchObject({ security: [], securitySource: 'none', servers: [] });
+    expect(sold.responses.map((r) => [r.status, r.pointer])).toEqual([['204', '/x-webhooks/pet-sold/post/responses/204']]);
+  });
+
+  it('walkSchemas reaches webhook parameter and body schemas', () => {
+    const pointers = [...walkSchemas(m)].map((n) => n.pointer);
+    expect(pointers).toEqual(expect.arrayContaining([
+      '/x-webhooks/pet-sold/parameters/0/schema',
+      '/x-webhooks/pet-sold/post/requestBody/content/application~1json/schema',
+      '/x-webhooks/pet-sold/post/requestBody/content/application~1json/schema/properties/id',
+    ]));
+  });
+
+  it('has no webhooks when the document has none', () => {
+    expect(modelFromObject({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: {} }).webhooks).toEqual([]);
   });
 });
 

@@ -16,6 +16,8 @@
  *   `application/json` is assumed (`multipart/form-data` or `application/x-www-form-urlencoded` for forms).
  * - Swagger servers are `scheme://host basePath` per scheme, `//host basePath` without schemes, and just the
  *   base path without a host. Server URLs are kept as written (`{variables}` not substituted).
+ * - Webhooks (3.1 `webhooks`, and the `x-webhooks` extension in any dialect) go to `model.webhooks`, never to
+ *   `model.operations`: the API sends them, it does not serve them.
  * - Types: a 3.1 `type` list as is; 3.0 / 2.0 `nullable: true` and 2.0 `x-nullable: true` add `'null'`
  *   (only to a schema that has a type: an untyped schema already allows null).
  *
@@ -183,6 +185,7 @@ class Builder {
       securitySchemes: this.securitySchemes(),
       security,
       operations: this.operations(servers, security),
+      webhooks: this.webhooks(),
       schemas: this.namedSchemas(),
       tags: this.tags(),
       extensions: extensionsOf(root),
@@ -431,6 +434,30 @@ class Builder {
         if (!isObj(op)) continue;
         const opLoc = child(item.loc, method);
         out.push(this.operation(path, method, op, opLoc, pathParams, pathServers ?? docServers, docSecurity));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * 3.1 `webhooks`, then `x-webhooks`: name -> path item (or `$ref` to one, e.g. `#/components/pathItems/…`).
+   * No document security or servers are inherited: those are the API's, and here the API is the client.
+   */
+  private webhooks(): SpecOperation[] {
+    const out: SpecOperation[] = [];
+    for (const key of ['webhooks', 'x-webhooks']) {
+      const hooks = this.root[key];
+      if (!isObj(hooks)) continue;
+      for (const [name, rawItem] of Object.entries(hooks)) {
+        if (key === 'webhooks' && name.startsWith('x-')) continue;
+        const item = this.derefObj({ docId: '', pointer: pointerOf(key, name) }, rawItem);
+        if (!item) continue;
+        const pathParams = this.parameterDefs(item.value.parameters, child(item.loc, 'parameters'));
+        const itemServers = !this.isSwagger && Array.isArray(item.value.servers) ? this.servers(item.value.servers, child(item.loc, 'servers')) : [];
+        for (const method of HTTP_METHODS) {
+          const op = item.value[method];
+          if (isObj(op)) out.push(this.operation(name, method, op, child(item.loc, method), pathParams, itemServers, null));
+        }
       }
     }
     return out;

@@ -146,7 +146,21 @@ export interface SpecModel {
   securitySchemes: SpecSecurityScheme[];
   /** The document's `security`, or null when it has none. */
   security: SecurityRequirement[] | null;
+  /** The operations the API serves: the requests it receives, from `paths`. Webhooks are not among them. */
   operations: SpecOperation[];
+  /**
+   * The requests the API *sends*: OpenAPI 3.1's top-level `webhooks` and the `x-webhooks` extension (read in
+   * every dialect; GitHub's 3.0 spec has 270). Built like operations, but `path` is the webhook's name, and
+   * the API is the client here: rules about endpoints the API serves (authentication, 401/429 responses,
+   * rate limits, servers) must not read them; schema rules do (see `walkSchemas`). Security and servers are
+   * the webhook's own only: the document's describe the API's endpoints, not the subscriber's.
+   *
+   * @example
+   *   // webhooks: { newPet: { post: { requestBody: … } } }  ->
+   *   // { method: 'post', path: 'newPet', pointer: '/webhooks/newPet/post', … }
+   *   // (`/x-webhooks/newPet/post` for the extension; a `$ref`'d path item has its definition's pointer)
+   */
+  webhooks: SpecOperation[];
   /** Named schemas (`components/schemas`, `definitions`). */
   schemas: Array<{ name: string; schema: SchemaNode }>;
   tags: Array<{ name: string; description: string | null; pointer: string }>;
@@ -160,7 +174,7 @@ export interface SpecModel {
 
 /**
  * Every distinct schema node reachable from the model once (cycles and shared `$ref` targets are
- * visited once), with the path of keywords from the first place it was reached.
+ * visited once): named schemas, and those of operations and webhooks.
  */
 export function* walkSchemas(model: SpecModel): Generator<SchemaNode> {
   const seen = new Set<SchemaNode>();
@@ -172,7 +186,7 @@ export function* walkSchemas(model: SpecModel): Generator<SchemaNode> {
     }
   };
   for (const { schema } of model.schemas) push(schema);
-  for (const op of model.operations) {
+  for (const op of [...model.operations, ...model.webhooks]) {
     for (const p of op.parameters) push(p.schema);
     for (const m of op.requestBody?.content ?? []) push(m.schema);
     for (const r of op.responses) {

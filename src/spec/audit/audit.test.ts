@@ -3,7 +3,7 @@ import { SEVERITY_RANK } from '../../contracts/finding.js';
 import { modelFromObject } from '../build-model.js';
 import { loadSpec } from '../load.js';
 import { auditSpec, RULE_ERROR_ID, specFingerprint, SpecRuleOverrides, unknownOverrideIds } from './audit.js';
-import { oas } from './fixtures/cases-kit.js';
+import { oas, oas31 } from './fixtures/cases-kit.js';
 import { SPEC_RULES } from './registry.js';
 import type { SpecRule } from './rule.js';
 
@@ -116,6 +116,33 @@ describe('auditSpec', () => {
     expect(a.fingerprint).toBe(b.fingerprint);
     expect(a.fingerprint).toMatch(/^[0-9a-f]{24}$/);
     expect(specFingerprint('r', '/a', 'm')).not.toBe(specFingerprint('r', '/a', 'n'));
+  });
+});
+
+describe('auditSpec on webhooks', () => {
+  it('audits the schemas of a webhook, and none of the rules about endpoints the API serves', () => {
+    // A bare webhook: no security, no operationId, no 401/429/500/400, an XML body. The API sends it, so
+    // authentication, response and request-parsing rules do not apply; its schemas are still checked.
+    const doc = oas31((d) => {
+      d.webhooks = {
+        itemSold: {
+          post: {
+            parameters: [{ name: 'X-Signature', in: 'header', schema: { type: 'string' } }],
+            requestBody: { content: { 'application/xml': { schema: { type: 'object', properties: { email: { type: 'string', format: 'email', maxLength: 254 }, count: { type: 'integer' } } } } } },
+            responses: { '200': { description: 'Received' } },
+          },
+        },
+      };
+    });
+    expect(auditSpec(modelFromObject(oas31()))).toEqual([]);
+    const header = '/webhooks/itemSold/post/parameters/0/schema';
+    const count = '/webhooks/itemSold/post/requestBody/content/application~1xml/schema/properties/count';
+    expect(auditSpec(modelFromObject(doc)).map((f) => [f.ruleId, f.location.pointer]).sort()).toEqual([
+      ['spec-schema-integer-no-format', count],
+      ['spec-schema-integer-unbounded', count],
+      ['spec-schema-string-unbounded', header],
+      ['spec-schema-string-unrestricted', header],
+    ]);
   });
 });
 

@@ -16,7 +16,10 @@ import { RULE_PATTERNS } from './rules/patterns.js';
  *   for (const s of factsOf(model).schemas) if (s.node.types.includes('array') && !('maxItems' in s.node.raw)) yield hit(s.node.pointer);
  */
 export interface SpecFacts {
-  /** Every distinct schema node reachable without going through `not` (a negated schema forbids, it does not accept). */
+  /**
+   * Every distinct schema node reachable without going through `not` (a negated schema forbids, it does not
+   * accept): named schemas, and those of operations and webhooks.
+   */
   schemas: SchemaFact[];
   /** Every `properties/<name>` edge of the nodes in `schemas`. */
   properties: PropertyFact[];
@@ -114,7 +117,19 @@ function computeFacts(model: SpecModel): SpecFacts {
   const flag = (child: SchemaNode, key: 'readOnly' | 'writeOnly') => child.raw[key] === true;
   const inRequest = reach(requestRoots, (via, child) => propertyName(via) !== null && flag(child, 'readOnly'));
   const inResponse = reach(responseRoots, (via, child) => propertyName(via) !== null && flag(child, 'writeOnly'));
-  const all = reach([...model.schemas.map((s) => s.schema), ...requestRoots, ...responseRoots], () => false);
+  // Webhook schemas are audited like any schema, but they are neither a request the API accepts nor a
+  // response it returns to its caller (the API sends them), so they feed `schemas` and `properties` only:
+  // not `request`/`response`, not `parameters`/`responses`, which operation rules read.
+  const webhookRoots: Array<SchemaNode | null> = [];
+  for (const hook of model.webhooks) {
+    for (const p of hook.parameters) webhookRoots.push(p.schema);
+    for (const m of hook.requestBody?.content ?? []) webhookRoots.push(m.schema);
+    for (const r of hook.responses) {
+      for (const h of r.headers) webhookRoots.push(h.schema);
+      for (const m of r.content) webhookRoots.push(m.schema);
+    }
+  }
+  const all = reach([...model.schemas.map((s) => s.schema), ...requestRoots, ...responseRoots, ...webhookRoots], () => false);
 
   const composed = new Set<SchemaNode>();
   const schemas: SchemaFact[] = [];

@@ -44,11 +44,11 @@ function isBroadScope(scope: string): boolean {
   return ['all', 'full', 'fullaccess', 'root', 'superuser', 'everything', 'allaccess', 'any'].includes(compact(s));
 }
 
-/** Every scheme name some security requirement refers to. */
+/** Every scheme name some security requirement refers to (a webhook's own `security` counts: the scheme is in use). */
 function referencedSchemes(model: SpecModel): Set<string> {
   const used = new Set<string>();
   for (const req of model.security ?? []) for (const k of Object.keys(req)) used.add(k);
-  for (const op of model.operations) for (const req of op.security) for (const k of Object.keys(req)) used.add(k);
+  for (const op of [...model.operations, ...model.webhooks]) for (const req of op.security) for (const k of Object.keys(req)) used.add(k);
   return used;
 }
 
@@ -354,7 +354,7 @@ export const SECURITY_SCHEME_RULES: readonly AuditRule[] = [
     cwe: 'CWE-1164',
     category: 'data-validation',
     tags: ['security-scheme', 'inventory'],
-    detects: 'A security scheme that no `security` requirement (document or operation) refers to.',
+    detects: 'A security scheme that no `security` requirement (document, operation or webhook) refers to.',
     rationale: 'A declared but unused scheme suggests operations that were meant to be protected and are not, or a leftover authentication method that still works at the gateway but is no longer documented or reviewed.',
     remediation: 'Reference the scheme from the operations it protects, or remove it (and its configuration at the gateway).',
     *check(model) {
