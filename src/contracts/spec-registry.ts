@@ -154,3 +154,59 @@ export const SpecDetail = z.object({
   versions: z.object({ items: z.array(SpecVersionSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
 });
 export type SpecDetail = z.infer<typeof SpecDetail>;
+
+// ---- version diff -------------------------------------------------------------------------------
+
+/** Changes a version diff returns, most important first; `total` always counts them all. */
+export const MAX_SPEC_DIFF_CHANGES = 2_000;
+
+/**
+ * What a change means for the API's users (`src/spec/diff/rule.ts` `CHANGE_KINDS`, checked equal at compile
+ * time in `src/spec/registry.ts`): a client can break, the API got weaker, or worth knowing.
+ */
+export const SPEC_CHANGE_KINDS = ['breaking', 'security', 'non-breaking'] as const;
+export const SpecChangeKind = z.enum(SPEC_CHANGE_KINDS);
+export type SpecChangeKind = z.infer<typeof SpecChangeKind>;
+
+/** One change between two versions, as `bulwark spec diff --format json` reports it. */
+export const SpecChangeView = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  kind: SpecChangeKind,
+  severity: Severity,
+  owasp: z.string().nullable(),
+  cwe: z.string().nullable(),
+  /** `GET /users/{id}: query parameter "limit" is now required`. */
+  message: z.string(),
+  /** Which version `location` is in: `old` (the `from` version) for what was removed. */
+  side: z.enum(['old', 'new']),
+  /** `file` is the version's `source` (its uploaded file name). */
+  location: z.object({ file: z.string(), pointer: z.string(), line: z.number().int().min(1), column: z.number().int().min(1) }),
+  operations: z.array(z.string()),
+  remediation: z.string(),
+  /** Stable across runs: the same change between other versions has the same fingerprint. */
+  fingerprint: z.string(),
+});
+export type SpecChangeView = z.infer<typeof SpecChangeView>;
+
+/**
+ * `GET /api/v1/specs/:id/diff?from=1&to=2`: what changed from one version to another (either order).
+ *
+ * @example
+ *   { specId: 'spec_…', from: {version: 1, …}, to: {version: 2, …}, total: 3, truncated: false,
+ *     byKind: { breaking: 1, security: 1, 'non-breaking': 1 }, bySeverity: {…}, changes: [...] }
+ */
+export const SpecVersionDiff = z.object({
+  specId: z.string(),
+  from: SpecVersionSummary,
+  to: SpecVersionSummary,
+  /** Every change, also those cut from `changes`. */
+  total: z.number().int().min(0),
+  byKind: z.object({ breaking: z.number().int(), security: z.number().int(), 'non-breaking': z.number().int() }),
+  bySeverity: SeverityCounts,
+  /** Breaking, then security, then the others; most severe first within each; at most `MAX_SPEC_DIFF_CHANGES`. */
+  changes: z.array(SpecChangeView),
+  /** True when `total` is more than `changes` holds. */
+  truncated: z.boolean(),
+});
+export type SpecVersionDiff = z.infer<typeof SpecVersionDiff>;

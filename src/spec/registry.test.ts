@@ -276,6 +276,62 @@ describe('spec registry', () => {
     });
   });
 
+  describe('comparing versions', () => {
+    const DIFF_FIXTURES = path.join(import.meta.dirname, '..', 'cli', 'fixtures', 'spec-diff');
+    const shopV1 = readFileSync(path.join(DIFF_FIXTURES, 'shop-v1.yaml'), 'utf8');
+    const shopV2 = readFileSync(path.join(DIFF_FIXTURES, 'shop-v2.yaml'), 'utf8');
+    const twoVersions = async (r: SpecRegistry = registry, applicationId?: string) => {
+      const { spec } = await r.importSpec(admin, { text: shopV1, fileName: 'shop-v1.yaml', ...(applicationId ? { applicationId } : {}) });
+      await r.importSpec(admin, { specId: spec.id, text: shopV2, fileName: 'shop-v2.yaml' });
+      return spec.id;
+    };
+
+    it('lists breaking, security and other changes, each in the version it is located in', async () => {
+      const id = await twoVersions();
+      const d = await registry.diffVersions(user('auditor'), id, 1, 2);
+      expect(d).toMatchObject({ specId: id, from: { version: 1, source: 'shop-v1.yaml' }, to: { version: 2, source: 'shop-v2.yaml' }, truncated: false });
+      expect(d.from).not.toHaveProperty('text');
+      expect(d.byKind).toEqual({ breaking: 4, security: 4, 'non-breaking': 2 });
+      expect(d.total).toBe(10);
+      expect(d.changes.map((c) => c.kind)).toEqual([...Array(4).fill('breaking'), ...Array(4).fill('security'), 'non-breaking', 'non-breaking']);
+      expect(d.changes).toContainEqual(
+        expect.objectContaining({ ruleId: 'diff-operation-removed', side: 'old', message: 'DELETE /orders/{id}: operation removed', location: expect.objectContaining({ file: 'shop-v1.yaml', line: 64 }) }),
+      );
+      expect(d.changes).toContainEqual(
+        expect.objectContaining({ ruleId: 'diff-security-removed', kind: 'security', severity: 'high', side: 'new', location: expect.objectContaining({ file: 'shop-v2.yaml', line: 59 }) }),
+      );
+      // Backwards, what was added is removed: GET /health is gone.
+      const back = await registry.diffVersions(admin, id, 2, 1);
+      expect(back.changes).toContainEqual(expect.objectContaining({ ruleId: 'diff-operation-removed', message: 'GET /health: operation removed', side: 'old' }));
+      expect((await registry.diffVersions(admin, id, 2, 2)).total).toBe(0);
+    });
+
+    it('keeps the most important changes when there are more than the cap, and counts them all', async () => {
+      const capped = createSpecRegistry({ store, audit, clock, maxDiffChanges: 3 });
+      const d = await capped.diffVersions(admin, await twoVersions(capped), 1, 2);
+      expect(d).toMatchObject({ total: 10, truncated: true, byKind: { breaking: 4, security: 4, 'non-breaking': 2 } });
+      expect(d.changes.map((c) => [c.kind, c.severity])).toEqual([['breaking', 'high'], ['breaking', 'medium'], ['breaking', 'medium']]);
+    });
+
+    it('answers not_found for a missing version, an unseen spec, and refuses callers without specs:read', async () => {
+      await store.createApplication({ id: 'app-shop', name: 'Shop', owners: [], matchers: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+      await store.createApplication({ id: 'app-pay', name: 'Pay', owners: [], matchers: [], createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' });
+      const id = await twoVersions(registry, 'app-pay');
+      expect((await rejection(registry.diffVersions(admin, id, 1, 3))).message).toBe(`spec ${id} has no version 3`);
+      expect((await rejection(registry.diffVersions(admin, 'spec_nope', 1, 2))).code).toBe('not_found');
+      expect((await rejection(registry.diffVersions(user('workload-owner', ['app-shop']), id, 1, 2))).code).toBe('not_found');
+      expect((await registry.diffVersions(user('workload-owner', ['app-pay']), id, 1, 2)).total).toBe(10);
+      expect((await rejection(registry.diffVersions(user('soc-analyst'), id, 1, 2))).code).toBe('not_allowed');
+    });
+
+    it('says so when a version imported with references to other files cannot be read alone', async () => {
+      const { spec } = await registry.importSpecFile(LOCAL_OPERATOR, path.join(FIXTURES, 'multi', 'api.yaml'));
+      const err = await rejection(registry.diffVersions(LOCAL_OPERATOR, spec.id, 1, 1));
+      expect(err.code).toBe('invalid_input');
+      expect(err.message).toMatch(/^version 1 cannot be compared: .*references to other files are not available/);
+    });
+  });
+
   describe('local files (CLI)', () => {
     it('follows references to files in the spec\'s directory, and names the operator in the audit log', async () => {
       const file = path.join(FIXTURES, 'multi', 'api.yaml');

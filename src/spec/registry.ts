@@ -25,10 +25,14 @@ import { apiOf } from '../aggregate/endpoint-view.js';
 import type { AuditActorKind } from '../contracts/identity.js';
 import {
   MAX_SPEC_BYTES,
+  MAX_SPEC_DIFF_CHANGES,
   MAX_SPEC_HOSTS,
   MAX_STORED_SPEC_FINDINGS,
   SpecHost,
   type Spec,
+  type SPEC_CHANGE_KINDS,
+  type SpecChangeView,
+  type SpecVersionDiff,
   type SpecFindingView,
   type SpecVersionDetail,
   type SpecVersionSummary,
@@ -41,6 +45,9 @@ import { newId } from '../identity/secrets.js';
 import type { NewSpecVersion, Page, SpecLinks, SpecQuery, Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { auditSpec } from './audit/audit.js';
+import { diffSpecs } from './diff/diff.js';
+import { countByKind, countChangesBySeverity } from './diff/report/result.js';
+import type { CHANGE_KINDS, SpecChange } from './diff/rule.js';
 import { SPEC_RULES } from './audit/registry.js';
 import type { SpecFinding, SpecRule } from './audit/rule.js';
 import { loadSpecText } from './load.js';
@@ -89,6 +96,16 @@ export interface SpecRegistry {
   getSpec(caller: SpecCaller, id: string): Promise<Spec>;
   listVersions(caller: SpecCaller, id: string, paging: { limit?: number; offset?: number }): Promise<Page<SpecVersionSummary>>;
   getVersion(caller: SpecCaller, id: string, version: number): Promise<SpecVersionDetail>;
+  /**
+   * The changes from version `from` to version `to` (either order; the same version gives none), as
+   * `bulwark spec diff` finds them: breaking, then security, then the others, at most
+   * `maxDiffChanges` of them (`total` counts all). `not_found` for a missing version or an unseen spec.
+   *
+   * @example
+   *   const d = await registry.diffVersions(caller, spec.id, 1, 2);
+   *   d.byKind.breaking; // 1
+   */
+  diffVersions(caller: SpecCaller, id: string, from: number, to: number): Promise<SpecVersionDiff>;
   deleteSpec(caller: SpecCaller, id: string): Promise<void>;
 }
 
@@ -100,7 +117,14 @@ export interface SpecRegistryDeps {
   maxBytes?: number;
   /** The spec-audit rules; default every built-in rule. */
   rules?: readonly SpecRule[];
+  /** Most changes a version diff returns. Default `MAX_SPEC_DIFF_CHANGES` (2,000). */
+  maxDiffChanges?: number;
 }
+
+// The contract's kinds are the diff rules' kinds: a kind added to one and not the other fails here.
+type SameKinds<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const KINDS_MATCH: SameKinds<(typeof SPEC_CHANGE_KINDS)[number], (typeof CHANGE_KINDS)[number]> = true;
+void KINDS_MATCH;
 
 /** At most this many APIs per spec (hosts × base paths). */
 const MAX_SPEC_APIS = 100;
@@ -110,6 +134,7 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
   const { store, audit, clock } = deps;
   const maxBytes = deps.maxBytes ?? MAX_SPEC_BYTES;
   const rules = deps.rules ?? SPEC_RULES;
+  const maxDiffChanges = deps.maxDiffChanges ?? MAX_SPEC_DIFF_CHANGES;
 
   /** The caller's principal after checking `action`; null for the local operator (unscoped). */
   function permit(caller: SpecCaller, action: Action): Principal | null {
@@ -209,6 +234,18 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
     return result;
   }
 
+  /** A stored version's model. A version imported from a file that referenced other files cannot be read alone. */
+  async function storedModel(v: SpecVersionDetail): Promise<SpecModel> {
+    try {
+      return await load(v.text, v.source, undefined);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'invalid_input') {
+        throw invalidInput(`version ${v.version} cannot be compared: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
   return {
     importSpec(caller, input) {
       const source = fileNameOf(input.fileName);
@@ -242,6 +279,28 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
       const version = await store.getSpecVersion(id, n);
       if (!version) throw notFound(`spec ${id} has no version ${n}`);
       return version;
+    },
+
+    async diffVersions(caller, id, from, to) {
+      await visibleSpec(permit(caller, 'specs:read'), id);
+      const [older, newer] = await Promise.all([store.getSpecVersion(id, from), store.getSpecVersion(id, to)]);
+      if (!older) throw notFound(`spec ${id} has no version ${from}`);
+      if (!newer) throw notFound(`spec ${id} has no version ${to}`);
+      // The stored text passed the loader when it was imported; it is read again as an upload (no other
+      // files), named by its file name so that locations read `shop.yaml:12:5`.
+      const [oldModel, newModel] = await Promise.all([storedModel(older), storedModel(newer)]);
+      const changes = diffSpecs(oldModel, newModel);
+      return {
+        specId: id,
+        from: summaryOf(older),
+        to: summaryOf(newer),
+        total: changes.length,
+        byKind: countByKind(changes),
+        bySeverity: countChangesBySeverity(changes),
+        // `diffSpecs` sorts breaking and most severe first: a cut drops the least important.
+        changes: changes.slice(0, maxDiffChanges).map(changeView),
+        truncated: changes.length > maxDiffChanges,
+      };
     },
 
     async deleteSpec(caller, id) {
@@ -298,6 +357,29 @@ function specName(raw: string): string | undefined {
 export function fileNameOf(raw: string | undefined): string {
   const last = (raw ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]+/g, '').trim().slice(0, 255);
   return last === '' || last === '.' || last === '..' ? 'upload' : last;
+}
+
+function summaryOf(v: SpecVersionDetail): SpecVersionSummary {
+  const { text: _text, findings: _findings, findingsTruncated: _truncated, ...summary } = v;
+  return summary;
+}
+
+function changeView(c: SpecChange): SpecChangeView {
+  return {
+    ruleId: c.ruleId,
+    title: c.title,
+    kind: c.kind,
+    severity: c.severity,
+    owasp: c.owasp,
+    cwe: c.cwe,
+    message: c.message,
+    side: c.side,
+    // A place the locator could not find is reported at the top of the file, as the JSON report does.
+    location: { file: c.location.file, pointer: c.location.pointer, line: Math.max(1, c.location.line), column: Math.max(1, c.location.column) },
+    operations: c.operations,
+    remediation: c.remediation,
+    fingerprint: c.fingerprint,
+  };
 }
 
 function findingView(f: SpecFinding): SpecFindingView {

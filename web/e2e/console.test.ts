@@ -389,6 +389,32 @@ describe('the console in a real browser, on the demo estate', () => {
       expect(v2s!.score.total).toBeGreaterThan(v1s!.score.total);
       await shot(page, 'spec-version-2');
 
+      // Compare versions: previous -> shown by default, the same changes the API finds for the pair.
+      const compare = page.getByRole('region', { name: 'Compare versions' });
+      expect(await compare.getByLabel('From version').inputValue()).toBe('1');
+      expect(await compare.getByLabel('To version').inputValue()).toBe('2');
+      type Diff = { total: number; changes: Array<{ message: string; side: string; location: { file: string; line: number; column: number } }> };
+      const diff12 = await api<Diff>(`/specs/${specId}/diff?from=1&to=2`);
+      expect(diff12.total).toBeGreaterThan(0);
+      const summary = compare.getByRole('status');
+      await summary.filter({ hasText: /from version 1 to version 2/ }).waitFor();
+      expect(Number(/^(\d+) changes? from/.exec((await summary.textContent()) ?? '')![1])).toBe(diff12.total);
+      const items = compare.locator('li.spec-change');
+      expect(await items.count()).toBe(diff12.changes.length);
+      const firstChange = diff12.changes[0]!;
+      const firstText = (await items.first().textContent()) ?? '';
+      expect(firstText).toContain(firstChange.message);
+      expect(firstText).toContain(`${firstChange.location.file}:${firstChange.location.line}:${firstChange.location.column}`);
+      expect(firstText).toContain(`in version ${firstChange.side === 'old' ? 1 : 2} (${firstChange.side})`);
+      await shot(page, 'spec-compare');
+      // Backwards, from the keyboard: the selects are reachable and change the comparison.
+      await compare.getByLabel('From version').focus();
+      await page.keyboard.press('ArrowUp');
+      await compare.getByLabel('To version').selectOption('1');
+      await summary.filter({ hasText: /from version 2 to version 1/ }).waitFor();
+      const diff21 = await api<Diff>(`/specs/${specId}/diff?from=2&to=1`);
+      expect(Number(/^(\d+) changes? from/.exec((await summary.textContent()) ?? '')![1])).toBe(diff21.total);
+
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API specifications' }).click();
       await page.getByRole('table').locator('tbody tr').first().waitFor();
       await shot(page, 'specs');

@@ -36,7 +36,7 @@ import type {
   UserView,
 } from '../../src/contracts/api.js';
 import type { DataClassInfo } from '../../src/contracts/data-class.js';
-import type { ImportSpecRequest, ImportSpecResult, SPEC_SORTS, SpecDetail, SpecRow, SpecVersionDetail } from '../../src/contracts/spec-registry.js';
+import type { ImportSpecRequest, ImportSpecResult, SPEC_SORTS, SpecDetail, SpecRow, SpecVersionDetail, SpecVersionDiff } from '../../src/contracts/spec-registry.js';
 import type { Finding } from '../../src/contracts/finding.js';
 
 export type AuditPage = z.infer<typeof AuditPageSchema>;
@@ -238,6 +238,9 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     specs: (query: SpecQuery) => request<{ items: SpecRow[]; total: number; limit: number; offset: number }>('GET', `/specs${toQueryString(query)}`),
     spec: (id: string) => request<SpecDetail>('GET', `/specs/${encodeURIComponent(id)}`),
     specVersion: (id: string, version: number) => request<SpecVersionDetail>('GET', `/specs/${encodeURIComponent(id)}/versions/${version}`),
+    /** The changes from version `from` to version `to` (breaking, security, other; at most 2,000, `total` counts all). */
+    specDiff: (id: string, from: number, to: number) =>
+      request<SpecVersionDiff>('GET', `/specs/${encodeURIComponent(id)}/diff${toQueryString({ from, to })}`),
     importSpec: (body: ImportSpecRequest) => request<ImportSpecResult>('POST', '/specs', { body }),
     addSpecVersion: (id: string, body: ImportSpecRequest) => request<ImportSpecResult>('POST', `/specs/${encodeURIComponent(id)}/versions`, { body }),
     deleteSpec: (id: string) => request<void>('DELETE', `/specs/${encodeURIComponent(id)}`),

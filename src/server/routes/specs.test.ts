@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBulwark, type Bulwark } from '../../app/context.js';
 import { loadConfig } from '../../config/config.js';
-import { ImportSpecResult, SpecDetail, SpecRow, SpecVersionDetail } from '../../contracts/spec-registry.js';
+import { ImportSpecResult, SpecDetail, SpecRow, SpecVersionDetail, SpecVersionDiff } from '../../contracts/spec-registry.js';
 import { pageOf } from '../../contracts/api.js';
 import { createLogger } from '../../util/logger.js';
 import { buildServer } from '../app.js';
@@ -97,6 +97,28 @@ describe('/api/v1/specs', () => {
     expect((await send('DELETE', `/api/v1/specs/${id}`)).statusCode).toBe(204);
     expect((await send('GET', `/api/v1/specs/${id}`, undefined, reader)).statusCode).toBe(404);
     expect((await send('DELETE', `/api/v1/specs/${id}`)).statusCode).toBe(404);
+  });
+
+  it('compares two versions: breaking, security and other changes located in their version; 404 for an unknown version or spec', async () => {
+    const diffFixture = (name: string) => readFileSync(path.join(FIXTURES, '..', '..', 'cli', 'fixtures', 'spec-diff', name), 'utf8');
+    const id = ImportSpecResult.parse((await send('POST', '/api/v1/specs', { text: diffFixture('shop-v1.yaml'), fileName: 'shop-v1.yaml' })).json()).spec.id;
+    expect((await send('POST', `/api/v1/specs/${id}/versions`, { text: diffFixture('shop-v2.yaml'), fileName: 'shop-v2.yaml' })).statusCode).toBe(200);
+
+    const res = await send('GET', `/api/v1/specs/${id}/diff?from=1&to=2`, undefined, reader);
+    expect(res.statusCode, res.body).toBe(200);
+    const diff = SpecVersionDiff.parse(res.json());
+    expect(diff).toMatchObject({ from: { version: 1 }, to: { version: 2 }, total: 10, truncated: false, byKind: { breaking: 4, security: 4, 'non-breaking': 2 } });
+    expect(new Set(diff.changes.map((c) => c.kind))).toEqual(new Set(['breaking', 'security', 'non-breaking']));
+    expect(diff.changes.find((c) => c.ruleId === 'diff-operation-removed')).toMatchObject({ side: 'old', location: { file: 'shop-v1.yaml', line: 64, column: expect.any(Number) } });
+    expect(res.json()).not.toHaveProperty('from.text');
+
+    expect((await send('GET', `/api/v1/specs/${id}/diff?from=1&to=3`, undefined, reader)).json()).toEqual({ error: { code: 'not_found', message: `spec ${id} has no version 3` } });
+    expect((await send('GET', `/api/v1/specs/spec_0000000000000000/diff?from=1&to=2`, undefined, reader)).statusCode).toBe(404);
+    expect((await send('GET', `/api/v1/specs/${id}/diff?from=0&to=2`, undefined, reader)).statusCode).toBe(400);
+    expect((await send('GET', `/api/v1/specs/${id}/diff?from=1`, undefined, reader)).statusCode).toBe(400);
+    expect((await send('GET', `/api/v1/specs/${id}/diff?from=1&to=2&x=1`, undefined, reader)).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/specs/${id}/diff?from=1&to=2` })).statusCode).toBe(401);
+    expect((await send('DELETE', `/api/v1/specs/${id}`)).statusCode).toBe(204);
   });
 
   it('answers a bad spec with 400 and its file, line and column, and stores nothing', async () => {

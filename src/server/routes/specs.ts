@@ -7,6 +7,7 @@ import {
   SpecDetail,
   SpecRow,
   SpecVersionDetail,
+  SpecVersionDiff,
   type Spec,
 } from '../../contracts/spec-registry.js';
 import { MAX_PAGE_SIZE } from '../../store/store.js';
@@ -23,7 +24,10 @@ import { callerOf, type ServerContext } from '../context.js';
  */
 
 const Paging = { limit: qInt(MAX_PAGE_SIZE), offset: qInt(1_000_000_000) };
-const VersionParams = z.object({ id: IdParams.shape.id, n: z.string().regex(/^[1-9][0-9]{0,8}$/, 'a version number').transform(Number) }).strict();
+const VersionNumber = z.string().regex(/^[1-9][0-9]{0,8}$/, 'a version number').transform(Number);
+const VersionParams = z.object({ id: IdParams.shape.id, n: VersionNumber }).strict();
+/** Both versions are required: the console defaults them, a script names them. */
+const DiffQuery = z.object({ from: VersionNumber, to: VersionNumber }).strict();
 /** A new version: the same payload, the spec is in the path. */
 const NewVersionRequest = ImportSpecRequest;
 
@@ -113,6 +117,17 @@ export const specRoutes = [
     params: VersionParams,
     response: SpecVersionDetail,
     handler: async ({ principal, params, req, ctx }) => registryOf(ctx).getVersion(callerOf(principal, req), params.id, params.n),
+  }),
+  route<ServerContext>({
+    method: 'GET',
+    url: '/api/v1/specs/:id/diff',
+    tag: 'specs',
+    summary: 'The changes from one version of a spec to another (breaking, security, other), as `bulwark spec diff` reports them',
+    action: 'specs:read',
+    params: IdParams,
+    query: DiffQuery,
+    response: SpecVersionDiff,
+    handler: async ({ principal, params, query, req, ctx }) => registryOf(ctx).diffVersions(callerOf(principal, req), params.id, query.from, query.to),
   }),
   route<ServerContext>({
     method: 'DELETE',

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Severity } from '../../../src/contracts/finding.js';
-import type { SpecDetail, SpecFindingView, SpecVersionDetail } from '../../../src/contracts/spec-registry.js';
+import type { SpecChangeKind, SpecChangeView, SpecDetail, SpecFindingView, SpecVersionDetail, SpecVersionDiff } from '../../../src/contracts/spec-registry.js';
 import { useApp } from '../app-context.js';
 import { SeverityBadge } from '../components/badges.js';
 import { ErrorBanner, Loaded } from '../components/feedback.js';
@@ -42,6 +42,10 @@ export function SpecPage({ id }: { id: string }) {
             }}
           />
           <Versions d={d} shown={version ?? d.spec.latestVersion} />
+          {d.spec.latestVersion >= 2 && (
+            // A new shown version starts a new comparison: previous -> shown.
+            <CompareVersions key={`${d.spec.id}@${version ?? d.spec.latestVersion}`} specId={d.spec.id} latest={d.spec.latestVersion} shown={version ?? d.spec.latestVersion} />
+          )}
           <Loaded load={versionDetail}>{(v) => (v ? <VersionFindings v={v} /> : null)}</Loaded>
         </>
       )}
@@ -155,6 +159,94 @@ function Versions({ d, shown }: { d: SpecDetail; shown: number }) {
         </table>
       </TableScroll>
     </Section>
+  );
+}
+
+/** The groups of a comparison, in the order a reviewer reads them. */
+const CHANGE_GROUPS: ReadonlyArray<{ kind: SpecChangeKind; label: string }> = [
+  { kind: 'breaking', label: 'Breaking' },
+  { kind: 'security', label: 'Security' },
+  { kind: 'non-breaking', label: 'Other' },
+];
+
+/**
+ * The changes between two versions, as `bulwark spec diff` finds them. Both selects apply at once (no
+ * submit): a comparison is a read, and the previous one stays on screen while the next loads.
+ */
+function CompareVersions({ specId, latest, shown }: { specId: string; latest: number; shown: number }) {
+  const { api } = useApp();
+  const [to, setTo] = useState(Math.min(Math.max(shown, 2), latest));
+  const [from, setFrom] = useState(to - 1);
+  const diff = useLoad(() => api.specDiff(specId, from, to), `${specId}:${from}:${to}`);
+  // Newest first, as the versions table lists them.
+  const numbers = useMemo(() => Array.from({ length: latest }, (_, i) => latest - i), [latest]);
+  const options = numbers.map((n) => (
+    <option key={n} value={n}>
+      Version {n}
+    </option>
+  ));
+  return (
+    <Section title="Compare versions" id="compare">
+      <div className="form-grid compare-controls">
+        <Field label="From version">
+          <select value={from} onChange={(e) => setFrom(Number(e.target.value))}>
+            {options}
+          </select>
+        </Field>
+        <Field label="To version">
+          <select value={to} onChange={(e) => setTo(Number(e.target.value))}>
+            {options}
+          </select>
+        </Field>
+      </div>
+      <Loaded load={diff}>{(d) => <VersionChanges d={d} />}</Loaded>
+    </Section>
+  );
+}
+
+function VersionChanges({ d }: { d: SpecVersionDiff }) {
+  const groups = CHANGE_GROUPS.map((g) => ({ ...g, changes: d.changes.filter((c) => c.kind === g.kind) })).filter((g) => g.changes.length > 0);
+  return (
+    <div className="spec-changes">
+      <p role="status" className="spec-changes-summary">
+        {d.from.version === d.to.version
+          ? 'The same version: nothing to compare.'
+          : d.total === 0
+            ? `No changes from version ${d.from.version} to version ${d.to.version}.`
+            : `${formatNumber(d.total)} change${d.total === 1 ? '' : 's'} from version ${d.from.version} to version ${d.to.version}: ${formatNumber(d.byKind.breaking)} breaking, ${formatNumber(d.byKind.security)} security, ${formatNumber(d.byKind['non-breaking'])} other.`}
+      </p>
+      {d.truncated && (
+        <p className="muted">
+          The {formatNumber(d.changes.length)} most important of {formatNumber(d.total)} changes are shown; the counts cover all of them.
+        </p>
+      )}
+      {groups.map((g) => (
+        <div key={g.kind} className="spec-severity">
+          <h3>
+            {g.label} ({formatNumber(d.byKind[g.kind])})
+          </h3>
+          <ul className="spec-places spec-change-list">
+            {g.changes.map((c) => (
+              <ChangeItem key={c.fingerprint} c={c} version={c.side === 'old' ? d.from.version : d.to.version} />
+            ))}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function ChangeItem({ c, version }: { c: SpecChangeView; version: number }) {
+  return (
+    <li className="spec-change">
+      <SeverityBadge severity={c.severity} /> {c.message}
+      <div className="small muted">
+        <span className="mono">
+          {c.location.file}:{c.location.line}:{c.location.column}
+        </span>{' '}
+        · in version {version} ({c.side}) · <span className="mono">{c.ruleId}</span>
+      </div>
+    </li>
   );
 }
 
