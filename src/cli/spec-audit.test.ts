@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, lineOf, requireBuiltCli, ROOT, runBuiltCli, type Run } from './fixtures/built-cli.js';
 import { sarifErrors } from '../spec/report/fixtures/sarif-schema.js';
 import type { SpecAuditJsonReport } from '../spec/report/json.js';
 
@@ -13,20 +13,11 @@ import type { SpecAuditJsonReport } from '../spec/report/json.js';
  * report files it writes.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'bulwark.js');
-const BUILT = path.join(ROOT, 'dist', 'cli', 'main.js');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'spec-audit');
-const ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BULWARK_')));
 
 const INSECURE = 'specs/shop-insecure.yaml';
 const SECURE = 'specs/shop-secure.yaml';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const tempDirs: string[] = [];
 /** A fresh checkout-like directory with the fixture specs under `specs/`. */
@@ -41,12 +32,7 @@ function checkout(): string {
 let repo: string;
 
 function bulwark(args: string[], cwd = repo): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: ENV, timeout: 30_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runBuiltCli(args, cwd);
 }
 
 async function audit(args: string[], expectedCode: number, cwd = repo): Promise<Run> {
@@ -60,25 +46,11 @@ async function jsonReport(args: string[], cwd = repo): Promise<SpecAuditJsonRepo
   return JSON.parse(r.stdout) as SpecAuditJsonReport;
 }
 
-/** A failure as the house style wants it: the exit code, and exactly one `bulwark: ...` line, no stack. */
-function expectOneLineError(r: Run, exitCode: number, message: RegExp): void {
-  expect(r.code, r.stderr).toBe(exitCode);
-  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^bulwark: /);
-  expect(lines[0]).toMatch(message);
-  expect(r.stderr).not.toMatch(/\n\s+at |node:internal|internal error/);
-}
-
-/** The 1-based line `line` of a file. */
-const lineOf = (file: string, line: number) => readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
 
 let insecure: SpecAuditJsonReport;
 
 beforeAll(async () => {
-  if (!existsSync(BUILT)) {
-    throw new Error(`${path.relative(ROOT, BUILT)} is missing: run \`npx tsc -p tsconfig.build.json\` (or \`npm run build\`) before these tests. The CLI tests run the real built command.`);
-  }
+  requireBuiltCli();
   repo = checkout();
   insecure = await jsonReport([INSECURE]);
 });

@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, lineOf, requireBuiltCli, runBuiltCli, type Run } from './fixtures/built-cli.js';
 import { sarifErrors } from '../spec/report/fixtures/sarif-schema.js';
 import { SpecDiffJsonReport } from '../spec/diff/report/json.js';
 
@@ -18,31 +18,17 @@ import { SpecDiffJsonReport } from '../spec/diff/report/json.js';
  *   plain-HTTP server, personal data returned); the path parameter `{id}` renamed `{orderId}` is no change.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'bulwark.js');
-const BUILT = path.join(ROOT, 'dist', 'cli', 'main.js');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'spec-diff');
-const ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BULWARK_')));
 
 const V1 = 'specs/shop-v1.yaml';
 const V11 = 'specs/shop-v1.1.yaml';
 const V2 = 'specs/shop-v2.yaml';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let repo: string;
 
 function bulwark(args: string[], cwd = repo): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: ENV, timeout: 30_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runBuiltCli(args, cwd);
 }
 
 async function diff(args: string[], expectedCode: number): Promise<Run> {
@@ -51,25 +37,11 @@ async function diff(args: string[], expectedCode: number): Promise<Run> {
   return r;
 }
 
-/** A failure as the house style wants it: the exit code, and exactly one `bulwark: ...` line, no stack. */
-function expectOneLineError(r: Run, exitCode: number, message: RegExp): void {
-  expect(r.code, r.stderr).toBe(exitCode);
-  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^bulwark: /);
-  expect(lines[0]).toMatch(message);
-  expect(r.stderr).not.toMatch(/\n\s+at |node:internal|internal error/);
-}
-
-/** The 1-based line `line` of a file. */
-const lineOf = (file: string, line: number) => readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
 
 let v2: SpecDiffJsonReport;
 
 beforeAll(async () => {
-  if (!existsSync(BUILT)) {
-    throw new Error(`${path.relative(ROOT, BUILT)} is missing: run \`npx tsc -p tsconfig.build.json\` (or \`npm run build\`) before these tests. The CLI tests run the real built command.`);
-  }
+  requireBuiltCli();
   repo = mkdtempSync(path.join(tmpdir(), 'bulwark-spec-diff-'));
   mkdirSync(path.join(repo, 'specs'));
   for (const f of ['shop-v1.yaml', 'shop-v1.1.yaml', 'shop-v2.yaml', 'not-a-spec.json']) copyFileSync(path.join(FIXTURES, f), path.join(repo, 'specs', f));

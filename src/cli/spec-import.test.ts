@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOneLineError, requireBuiltCli, ROOT, runBuiltCli, type Run } from './fixtures/built-cli.js';
 import { loadConfig } from '../config/config.js';
 import type { Spec } from '../contracts/spec-registry.js';
 import type { SpecImportResult } from '../spec/registry.js';
@@ -15,18 +15,9 @@ import type { Page } from '../store/store.js';
  * directory, judged by exit code, stdout, stderr and what the store then holds.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'bulwark.js');
-const BUILT = path.join(ROOT, 'dist', 'cli', 'main.js');
 const CLI_FIXTURES = path.join(import.meta.dirname, 'fixtures', 'spec-audit');
 const SPEC_FIXTURES = path.join(ROOT, 'src', 'spec', 'fixtures');
-const ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BULWARK_')));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 const tempDirs: string[] = [];
 function tempDir(prefix: string): string {
@@ -38,12 +29,7 @@ function tempDir(prefix: string): string {
 let repo: string;
 
 function bulwark(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: repo, env: ENV, timeout: 30_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runBuiltCli(args, repo);
 }
 
 async function ok(args: string[]): Promise<Run> {
@@ -52,19 +38,11 @@ async function ok(args: string[]): Promise<Run> {
   return r;
 }
 
-function expectOneLineError(r: Run, exitCode: number, message: RegExp): void {
-  expect(r.code, r.stderr).toBe(exitCode);
-  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/FSTDEP|trace-warnings/.test(l));
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^bulwark: /);
-  expect(lines[0]).toMatch(message);
-  expect(r.stderr).not.toMatch(/\n\s+at |node:internal|internal error/);
-}
+/** Node's deprecation warnings are not Bulwark's output. */
+const RUNTIME_WARNING = /FSTDEP|trace-warnings/;
 
 beforeAll(() => {
-  if (!existsSync(BUILT)) {
-    throw new Error(`${path.relative(ROOT, BUILT)} is missing: run \`npm run build\` before these tests (\`npm test\` does it for you). The CLI tests run the real built command.`);
-  }
+  requireBuiltCli();
   repo = tempDir('repo');
   mkdirSync(path.join(repo, 'specs'));
   for (const f of ['shop-insecure.yaml', 'shop-secure.yaml', 'broken.yaml', 'not-a-spec.json']) copyFileSync(path.join(CLI_FIXTURES, f), path.join(repo, 'specs', f));
@@ -123,14 +101,14 @@ describe('bulwark spec import', () => {
 
   it('answers a bad spec with one line naming file, line and column, exit 2, and stores nothing', async () => {
     const data = tempDir('bad');
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/broken.yaml']), 2, /^bulwark: invalid YAML at specs\/broken\.yaml:\d+:\d+: /);
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/not-a-spec.json']), 2, /specs\/not-a-spec\.json is not an OpenAPI 3\.0\/3\.1 or Swagger 2\.0 document/);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/broken.yaml']), 2, /^bulwark: invalid YAML at specs\/broken\.yaml:\d+:\d+: /, RUNTIME_WARNING);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/not-a-spec.json']), 2, /specs\/not-a-spec\.json is not an OpenAPI 3\.0\/3\.1 or Swagger 2\.0 document/, RUNTIME_WARNING);
     writeFileSync(path.join(repo, 'specs', 'escape.yaml'), "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    $ref: '../../outside.yaml'\n");
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/escape.yaml']), 2, /^bulwark: cannot resolve \$ref '\.\.\/\.\.\/outside\.yaml' at specs\/escape\.yaml:5:5: .*path traversal refused/);
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/nope.yaml']), 4, /^bulwark: spec file not found: specs\/nope\.yaml$/);
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/shop-secure.yaml', '--spec-id', 'spec_0000000000000000']), 4, /^bulwark: spec spec_0000000000000000 not found$/);
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/shop-secure.yaml', '--application', 'app-nope']), 2, /^bulwark: application app-nope not found$/);
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/shop-secure.yaml', '--host', 'https://x/']), 2, /^bulwark: invalid hosts: 0: /);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/escape.yaml']), 2, /^bulwark: cannot resolve \$ref '\.\.\/\.\.\/outside\.yaml' at specs\/escape\.yaml:5:5: .*path traversal refused/, RUNTIME_WARNING);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/nope.yaml']), 4, /^bulwark: spec file not found: specs\/nope\.yaml$/, RUNTIME_WARNING);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/shop-secure.yaml', '--spec-id', 'spec_0000000000000000']), 4, /^bulwark: spec spec_0000000000000000 not found$/, RUNTIME_WARNING);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/shop-secure.yaml', '--application', 'app-nope']), 2, /^bulwark: application app-nope not found$/, RUNTIME_WARNING);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'import', 'specs/shop-secure.yaml', '--host', 'https://x/']), 2, /^bulwark: invalid hosts: 0: /, RUNTIME_WARNING);
     const list = JSON.parse((await ok(['--data-dir', data, 'spec', 'list', '--json'])).stdout) as Page<Spec>;
     expect(list.total).toBe(0);
   });
@@ -156,6 +134,6 @@ describe('bulwark spec list', () => {
     expect(byHost.items.map((s) => s.name)).toEqual(['Secure shop']);
     const search = JSON.parse((await ok(['--data-dir', data, 'spec', 'list', '--search', 'INSECURE', '--json'])).stdout) as Page<Spec>;
     expect(search.items.map((s) => s.name)).toEqual(['Insecure shop']);
-    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'list', '--limit', '0']), 2, /--limit must be a whole number from 1 to 500/);
+    expectOneLineError(await bulwark(['--data-dir', data, 'spec', 'list', '--limit', '0']), 2, /--limit must be a whole number from 1 to 500/, RUNTIME_WARNING);
   });
 });

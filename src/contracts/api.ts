@@ -20,8 +20,7 @@ export const ErrorBody = z.object({
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** A page of a list route. `limit` is capped server-side (500). */
-/** List caps: no list route returns more than this many rows a page. */
-export const MAX_PAGE_SIZE = 500;
+export { MAX_PAGE_SIZE } from './limits.js';
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });

@@ -7,8 +7,9 @@ import { AuditActorKind } from './identity.js';
  * registry service (`src/spec/registry.ts`) makes them, the API (`/api/v1/specs`) and the console show them.
  */
 
-/** Largest spec text the registry takes, in UTF-8 bytes: the server's default body limit. */
-export const MAX_SPEC_BYTES = 16 * 1024 * 1024;
+import { MAX_SPEC_BYTES } from './limits.js';
+
+export { MAX_SPEC_BYTES };
 /** Findings kept per version, most severe first; the counts always cover every finding. */
 export const MAX_STORED_SPEC_FINDINGS = 2_000;
 /** Hosts per spec, from `servers` or set by hand. */

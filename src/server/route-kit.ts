@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Action, Principal } from '../identity/permissions.js';
 import { invalidInput } from '../errors/domain-errors.js';
+import { MAX_PAGE_SIZE } from '../contracts/limits.js';
 
 /**
  * One route of Bulwark's API as data: method, URL, the action the permission matrix must grant, the
@@ -71,5 +72,8 @@ export const qString = (max: number) => z.preprocess(blankIsAbsent, z.string().m
 export const qEnum = <T extends readonly [string, ...string[]]>(values: T) => z.preprocess(blankIsAbsent, z.enum(values).optional());
 /** An optional query value validated by `schema` (an enum schema of a contract, say). */
 export const qOpt = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
+
+/** `limit` (at most a page cap) and `offset` query parameters of every paged list route. */
+export const Paging = { limit: qInt(MAX_PAGE_SIZE), offset: qInt(1_000_000_000) };
 
 export const IdParams = z.object({ id: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/) }).strict();

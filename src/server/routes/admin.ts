@@ -16,11 +16,10 @@ import { ApplicationInput, Role, UserStatus } from '../../contracts/identity.js'
 import { AuditActorKind } from '../../contracts/identity.js';
 import { invalidInput, notFound } from '../../errors/domain-errors.js';
 import { MAX_PAGE_SIZE, type StoredToken, type TokenScope } from '../../store/store.js';
-import { IdParams, qEnum, qOpt, qInt, qString, route } from '../route-kit.js';
+import { IdParams, qEnum, qOpt, qInt, qString, route, Paging } from '../route-kit.js';
 import { callerOf, principalOf, type ServerContext } from '../context.js';
 import { issueToken } from '../tokens.js';
 
-const Paging = { limit: qInt(MAX_PAGE_SIZE), offset: qInt(1_000_000_000) };
 const tokenView = ({ hash: _hash, ...t }: StoredToken) => t;
 
 export const adminRoutes = [

@@ -3,14 +3,12 @@ import { FINDING_SORTS, FindingPage } from '../../contracts/api.js';
 import { Finding, Severity } from '../../contracts/finding.js';
 import { applicationScope, inScope } from '../../identity/permissions.js';
 import { notFound } from '../../errors/domain-errors.js';
-import { MAX_PAGE_SIZE } from '../../store/store.js';
-import { qEnum, qInt, qOpt, qString, route } from '../route-kit.js';
+import { qEnum, qOpt, qString, route, Paging } from '../route-kit.js';
 import { principalOf, type ServerContext } from '../context.js';
 
 const FindingListQuery = z
   .object({
-    limit: qInt(MAX_PAGE_SIZE),
-    offset: qInt(1_000_000_000),
+    ...Paging,
     endpointId: qString(64),
     severity: qOpt(Severity),
     minSeverity: qOpt(Severity),

@@ -7,7 +7,7 @@ import { DATA_CLASS_INFOS } from '../../classify/registry.js';
 import { applicationScope, can, inScope } from '../../identity/permissions.js';
 import { notFound } from '../../errors/domain-errors.js';
 import { MAX_PAGE_SIZE, type EndpointQuery } from '../../store/store.js';
-import { IdParams, qBool, qEnum, qOpt, qInt, qNumber, qString, route } from '../route-kit.js';
+import { IdParams, qBool, qEnum, qOpt, qNumber, qString, route, Paging } from '../route-kit.js';
 import { principalOf, type ServerContext } from '../context.js';
 
 /** Filters and sort of the inventory, shared by the list and its CSV export. */
@@ -29,7 +29,7 @@ const EndpointFilters = z
     order: qEnum(['asc', 'desc'] as const),
   })
   .strict();
-const EndpointListQuery = EndpointFilters.extend({ limit: qInt(MAX_PAGE_SIZE), offset: qInt(1_000_000_000) }).strict();
+const EndpointListQuery = EndpointFilters.extend(Paging).strict();
 
 const DEFAULT_LIMIT = 50;
 /** CSV exports stop here; the header row says so when they do. */

@@ -10,10 +10,9 @@ import {
   SpecVersionDiff,
   type Spec,
 } from '../../contracts/spec-registry.js';
-import { MAX_PAGE_SIZE } from '../../store/store.js';
 import { createSpecRegistry, type SpecRegistry } from '../../spec/registry.js';
 import { systemClock } from '../../util/clock.js';
-import { IdParams, qEnum, qInt, qString, route } from '../route-kit.js';
+import { IdParams, qEnum, qString, route, Paging } from '../route-kit.js';
 import { callerOf, type ServerContext } from '../context.js';
 
 /**
@@ -23,7 +22,6 @@ import { callerOf, type ServerContext } from '../context.js';
  * Workload owners would see only the specs of their applications; the matrix gives them no spec actions.
  */
 
-const Paging = { limit: qInt(MAX_PAGE_SIZE), offset: qInt(1_000_000_000) };
 const VersionNumber = z.string().regex(/^[1-9][0-9]{0,8}$/, 'a version number').transform(Number);
 const VersionParams = z.object({ id: IdParams.shape.id, n: VersionNumber }).strict();
 /** Both versions are required: the console defaults them, a script names them. */

@@ -3,7 +3,7 @@
  * filtered, sorted page is a link that can be shared. Plain functions of the query, used by every
  * server-paged list (inventory, findings, audit log) so that they page and clear filters alike.
  */
-import { MAX_PAGE_SIZE } from '../../../src/contracts/api.js';
+import { MAX_PAGE_SIZE } from '../../../src/contracts/limits.js';
 import { updateQuery } from '../router.js';
 import { intParam } from './filters.js';
 import type { Order } from './table.js';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { SeverityCounts, SpecRow } from '../../../src/contracts/spec-registry.js';
+import { MAX_SPEC_BYTES } from '../../../src/contracts/limits.js';
 import type { SpecQuery, SpecSort } from '../api.js';
 import { useApp } from '../app-context.js';
 import { SeverityBadge } from '../components/badges.js';
@@ -19,8 +20,6 @@ import { useLoad } from '../use-load.js';
 
 const SORT_DEFAULT_ORDER: Record<SpecSort, Order> = { updated: 'desc', name: 'asc', score: 'asc' };
 const FILTER_KEYS = ['search', 'host', 'application'] as const;
-/** The server takes at most 16 MiB of spec text; refuse bigger files before reading them. */
-const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 export const DIALECT_LABELS: Record<string, string> = { 'swagger-2.0': 'Swagger', 'openapi-3.0': 'OpenAPI', 'openapi-3.1': 'OpenAPI' };
 
@@ -132,7 +131,8 @@ function UploadSpec() {
         className="form-grid"
         onSubmit={upload.onSubmit(async () => {
           if (!file) throw new Error('Choose a YAML or JSON file first.');
-          if (file.size > MAX_UPLOAD_BYTES) throw new Error(`${file.name} is larger than 16 MiB.`);
+          // The server takes at most this much spec text; refuse bigger files before reading them.
+          if (file.size > MAX_SPEC_BYTES) throw new Error(`${file.name} is larger than 16 MiB.`);
           const result = await api.importSpec({ text: await file.text(), fileName: file.name });
           navigate(href(pathOf('specs', result.spec.id)));
         })}
