@@ -248,6 +248,29 @@ describe('toEndpoint', () => {
     expect(e.parameters.find((p) => p.name === '/email')?.dataClasses).toEqual(['email']);
   });
 
+  it('shows a small value set only when it may be an enum, never for a parameter with a data class', () => {
+    const s = newState('api.shop.example', 'GET', '/v1/orders', T0);
+    for (let i = 0; i < 30; i++) {
+      observeText(s.params, 'request', 'query', 'status', i % 2 ? 'open' : 'closed');
+      observeText(s.params, 'request', 'query', 'ref', i % 2 ? 'abc' : 'def');
+      observeText(s.params, 'request', 'query', 'q', `term${i}`);
+    }
+    // The redactor saw a class in some `ref` values it left alone (say a custom class on another event).
+    observeHits(s, [{ dataClass: 'person-name', direction: 'request', location: 'query', name: 'ref' }], []);
+    const e = view(roundTrip(s)!);
+    expect(e.parameters.find((p) => p.name === 'status')?.values).toEqual({ open: 15, closed: 15 });
+    expect(e.parameters.find((p) => p.name === 'ref')).not.toHaveProperty('values');
+    expect(e.parameters.find((p) => p.name === 'q')).not.toHaveProperty('values');
+    expect(Endpoint.safeParse(e).success).toBe(true);
+  });
+
+  it('a state stored before value tracking gives no values, and starts none for its old parameters', () => {
+    const old = deserializeState({ host: 'h', method: 'GET', template: '/a', params: { 'request|query|status': { types: { string: 40 }, formats: {}, seen: 40 } } })!;
+    for (let i = 0; i < 30; i++) observeText(old.params, 'request', 'query', 'status', 'open');
+    expect(old.params['request|query|status']).toEqual({ types: { string: 70 }, formats: {}, seen: 70 });
+    expect(view(old).parameters[0]).not.toHaveProperty('values');
+  });
+
   it('apiOf keeps up to two leading api/version segments', () => {
     expect(apiOf('h', '/api/v2/users/{id}')).toBe('h/api/v2');
     expect(apiOf('h', '/v1.2/users')).toBe('h/v1.2');

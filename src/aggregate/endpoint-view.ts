@@ -5,6 +5,7 @@ import type { RiskConfig } from '../config/config.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
 import { scoreRisk } from '../risk/score.js';
 import { endpointId, timelinePoints, type EndpointState } from './endpoint-state.js';
+import { smallValueSet } from '../discover/params.js';
 
 export interface TemplateInfo {
   confidence: number;
@@ -50,14 +51,18 @@ export function toEndpoint(
   for (const key of Object.keys(state.params).sort()) {
     const p = state.params[key]!;
     const [direction, location, ...rest] = key.split('|') as [Direction, ValueLocation, ...string[]];
+    const name = rest.join('|');
+    const classes = [...(classesByParam.get(key) ?? [])].sort() as DataClassId[];
+    const values = classes.length === 0 ? smallValueSet(p, location, name) : undefined;
     params.push({
       direction,
       location,
-      name: rest.join('|'),
+      name,
       types: { ...p.types },
       formats: { ...p.formats },
-      dataClasses: [...(classesByParam.get(key) ?? [])].sort() as DataClassId[],
+      dataClasses: classes,
       seen: p.seen,
+      ...(values ? { values } : {}),
     });
   }
   const calls = Math.max(1, state.calls);

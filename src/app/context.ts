@@ -11,6 +11,7 @@ import { createPipeline } from '../pipeline/pipeline.js';
 import { classInfoResolver } from '../classify/class-info.js';
 import { loadOrCreateSecret } from './secret.js';
 import { loadSpecTemplates } from '../discover/spec-templates.js';
+import { createActiveSpecs } from '../conformance/active-specs.js';
 import { createHmac } from 'node:crypto';
 import { createIdentityService, identityOptionsFromConfig, type IdentityOptions, type IdentityService } from '../identity/identity-service.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
@@ -50,6 +51,8 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
     exposure: createExposureClassifier(config.discovery.trustedProxies),
     classInfo: classInfoResolver(config.dataClasses),
     logger,
+    // Conformance: traffic is checked against the latest version of every registered spec.
+    specs: createActiveSpecs({ store, logger }),
   });
   await pipeline.open();
   const identity = createIdentityService({

@@ -6,10 +6,16 @@ import { createLogger } from '../util/logger.js';
 import { openBulwark, type Bulwark } from '../app/context.js';
 import { DomainError, invalidInput, notFound } from '../errors/domain-errors.js';
 import { readEventBatches, type SourceFormat } from '../sources/index.js';
+import { SOURCE_FORMATS } from '../sources/types.js';
+import { RAW_HTTP_CHARSETS, type RawHttpCharset } from '../sources/raw-http.js';
+import { createDetectionEngine, DEFAULT_MIN_CONFIDENCE } from '../detect/engine.js';
+import { createProfileLearner } from '../detect/profile/index.js';
+import { SEVERITY_RANK } from '../contracts/finding.js';
+import { checkInputFiles, countDetections, countReject, learnSummary, loadModelFile, newTally, parseConfidence, positionOf, scanSummary, verdictJson, verdictLine, type LearnTally } from './detect-cli.js';
 import type { IngestReport } from '../pipeline/pipeline.js';
 import { ensureAdminToken, ensureAdminUser, startServer } from '../server/serve.js';
 import { seedDemoIdentity } from '../demo/identity.js';
-import { formatDemoSpecs, seedDemoSpecs } from '../demo/specs.js';
+import { formatDemoConformance, formatDemoSpecs, seedDemoSpecs } from '../demo/specs.js';
 import { issueToken } from '../server/tokens.js';
 import { formatEndpoint, formatFindings, formatInventory, formatReport, formatSummary } from './format.js';
 import { writeDemoNdjson } from '../demo/estate.js';
@@ -26,6 +32,10 @@ import { diffSpecFiles } from '../spec/diff/diff-file.js';
 import { DEFAULT_FAIL_ON, gateSpecDiff, parseFailOn } from '../spec/diff/gate.js';
 import { DIFF_REPORT_FORMATS, formatDiffReport, type DiffReportFormat } from '../spec/diff/report/index.js';
 import { changeCounts } from '../spec/diff/report/result.js';
+import { createSpecGenerator } from '../spec/generate/service.js';
+import { readReviewFile, reviewFileText } from '../spec/generate/review-file.js';
+import { SPEC_GENERATE_FORMATS, type SpecGenerateFormat } from '../contracts/spec-generate.js';
+import { countWatchEvents, createSpecWatcher, type SpecWatcher } from '../spec/watch.js';
 
 interface GlobalOpts {
   config?: string;
@@ -89,6 +99,30 @@ async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: Source
     reports.push(await bw.pipeline.ingest(records));
   }
   return reports;
+}
+
+/**
+ * Starts the watcher of `specs.watch` (none when the list is empty): its first check imports what
+ * changed while the server was down. Never throws; problems are logged per file.
+ */
+async function watchSpecs(bw: Bulwark): Promise<{ watcher: SpecWatcher | null; line: string | null }> {
+  const { watch, watchIntervalMs, watchSettleMs, watchMaxFiles } = bw.config.specs;
+  if (watch.length === 0) return { watcher: null, line: null };
+  const watcher = createSpecWatcher({
+    registry: createSpecRegistry({ store: bw.store, audit: bw.identity.audit, clock: systemClock }),
+    meta: bw.store,
+    logger: bw.logger,
+    entries: watch,
+    intervalMs: watchIntervalMs,
+    settleMs: watchSettleMs,
+    maxFiles: watchMaxFiles,
+  });
+  const c = countWatchEvents(await watcher.start());
+  const problems = [c.failed > 0 ? `${c.failed} failed` : '', c.missing > 0 ? `${c.missing} missing` : ''].filter(Boolean);
+  const line =
+    `Watching ${watch.map((e) => e.path).join(', ')} for spec changes (every ${watchIntervalMs / 1000} s): ` +
+    `${c.imported} imported, ${c.unchanged} unchanged${problems.length > 0 ? `, ${problems.join(', ')} (see the log)` : ''}`;
+  return { watcher, line };
 }
 
 /**
@@ -194,11 +228,14 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
       // Only once the server listens: a failed start must not use up the one showing of the token.
       const token = await ensureAdminToken(bw);
       const admin = await ensureAdminUser(bw);
+      const specs = await watchSpecs(bw);
       const lines = [`Bulwark is listening on ${server.url}`];
+      if (specs.line) lines.push(specs.line);
       if (admin) lines.push(`First start: console admin ${admin.email}, password (shown only this once): ${admin.password}`);
       if (token) lines.push(`First start: an admin token was created. It is shown only this once:\n  ${token}`);
       out(lines.join('\n'));
       await waitForSignal();
+      await specs.watcher?.close();
       await server.close();
       await bw.close();
     });
@@ -220,6 +257,9 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
       const file = path.join(dir, 'northwind-traffic.ndjson.gz');
       out(`Generating ${events.toLocaleString('en')} demo events of Northwind Outfitters to ${file} ...`);
       await writeDemoNdjson(file, { events, seed: 7 });
+      // The specs go in before the traffic: it is checked against them as it is ingested (conformance).
+      const demoSpecs = await seedDemoSpecs(bw).catch((err: Error) => err);
+      out(demoSpecs instanceof Error ? `Demo API specifications not imported: ${demoSpecs.message}` : formatDemoSpecs(demoSpecs));
       const started = Date.now();
       const [report] = await ingestFiles(bw, [file], {});
       const secs = (Date.now() - started) / 1000;
@@ -227,6 +267,7 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
       out(`Ingested in ${secs.toFixed(1)} s (${Math.round(report!.accepted / secs).toLocaleString('en')} events/s)\n`);
       out(formatSummary(await bw.store.inventorySummary()));
       out(formatInventory(await bw.store.listEndpoints({ limit: 15, sort: 'risk', order: 'desc' })));
+      if (!(demoSpecs instanceof Error)) out(await formatDemoConformance(bw.store, demoSpecs, bw.config.conformance.orphanAfterDays));
       if (!o.serve) {
         await bw.close();
         return;
@@ -236,7 +277,8 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
         out(`Demo console accounts not created: ${err.message}`);
         return [];
       });
-      out(await seedDemoSpecs(bw).then(formatDemoSpecs, (err: Error) => `Demo API specifications not imported: ${err.message}`));
+      const specs = await watchSpecs(bw);
+      if (specs.line) out(specs.line);
       const server = await startServer(bw, { port });
       out(`\nBulwark is serving the demo estate on ${server.url}`);
       out(`Open ${server.url}/ and sign in with one of these accounts (passwords shown once, new ones on every demo run):`);
@@ -245,6 +287,7 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
       out(`Try: curl -H "Authorization: Bearer ${token}" ${server.url}/api/v1/inventory/summary`);
       out('Press Ctrl-C to stop.');
       await waitForSignal();
+      await specs.watcher?.close();
       await server.close();
       await bw.close();
     });
@@ -389,6 +432,172 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
         const page = await registry.listSpecs(LOCAL_OPERATOR, { limit, offset, search: o.search, host: o.host, sort: o.sort });
         out(o.json ? JSON.stringify(page, null, 2) : formatSpecList(page));
       });
+    });
+
+  // Traffic to spec: the inventory as an OpenAPI 3.1 document, after a review kept in the repository; see docs/spec-generate.md.
+  spec
+    .command('generate')
+    .description('generate an OpenAPI 3.1 document from the discovered inventory, after an optional per-endpoint review')
+    .option('--host <hosts...>', 'only endpoints of these hosts')
+    .option('--application <id>', 'only endpoints of this application ("none": of no application)')
+    .addOption(new Option('--format <format>', 'document format (default: json for an --output ending in .json, else yaml)').choices(SPEC_GENERATE_FORMATS))
+    .option('--output <file>', 'write the document to this file instead of standard output')
+    .option('--review <file>', 'apply the decisions of this review file (accept/skip, rename, mergeInto, split)')
+    .option('--write-review <file>', 'write a review file listing every endpoint (decisions of --review kept), and generate nothing')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes:',
+        '  0  the document (or the review file) was written; warnings, if any, are on standard error',
+        '  2  usage error; a review file that is not valid, decisions that contradict each other or the inventory;',
+        '     more than 5,000 endpoints selected (filter by --host or --application); a file that cannot be written',
+        '  4  the --review file does not exist',
+        '',
+        'Workflow: bulwark spec generate --write-review spec-review.yaml; edit it; bulwark spec generate --review spec-review.yaml --output openapi.yaml.',
+        'See docs/spec-generate.md for the review file, the inference rules and what never reaches the document.',
+      ].join('\n'),
+    )
+    .action(async (o: { host?: string[]; application?: string; format?: SpecGenerateFormat; output?: string; review?: string; writeReview?: string }, cmd: Command) => {
+      const review = o.review ? readReviewFile(o.review) : undefined;
+      const filters = { ...(o.host?.length ? { hosts: o.host } : {}), ...(o.application ? { application: o.application } : {}) };
+      const writeOut = (file: string, text: string, what: string) => {
+        try {
+          writeFileSync(file, text);
+        } catch {
+          throw invalidInput(`${what} ${file} cannot be written`);
+        }
+      };
+      await withBulwark(cmd, async (bw) => {
+        const generator = createSpecGenerator({ store: bw.store, clock: systemClock });
+        if (o.writeReview) {
+          const list = await generator.review(LOCAL_OPERATOR, filters);
+          writeOut(o.writeReview, reviewFileText(list.items, review), '--write-review');
+          const kept = review ? review.decisions.filter((d) => list.items.some((e) => e.id === d.id)).length : 0;
+          out(
+            `Wrote a review of ${list.total} endpoint${list.total === 1 ? '' : 's'} to ${o.writeReview}${review ? ` (${kept} decision${kept === 1 ? '' : 's'} of ${o.review} kept)` : ''}. ` +
+              `Edit it, then: bulwark spec generate --review ${o.writeReview}`,
+          );
+          return;
+        }
+        const format = o.format ?? (o.output?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
+        const r = await generator.generate(LOCAL_OPERATOR, { ...filters, format, info: review?.info, decisions: review?.decisions });
+        for (const w of r.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
+        if (!o.output) {
+          process.stdout.write(r.text);
+          return;
+        }
+        writeOut(o.output, r.text, '--output');
+        const c = r.counts;
+        out(
+          `Wrote OpenAPI 3.1 (${format}) to ${o.output}: ${c.operations} operation${c.operations === 1 ? '' : 's'} on ${c.paths} path${c.paths === 1 ? '' : 's'} ` +
+            `from ${c.endpoints} endpoint${c.endpoints === 1 ? '' : 's'} (${c.skipped} skipped, ${c.merged} merged, ${c.split} added by splits).`,
+        );
+      });
+    });
+
+  // Threat detection without a server (issue 5): learn a baseline model, scan traffic files. See docs/detection.md.
+  program
+    .command('learn')
+    .description('learn each endpoint parameter\'s normal profile from traffic known to be normal, and save it as a model file')
+    .argument('<files...>', 'traffic files: HAR, NDJSON, access logs, raw HTTP request dumps (.gz too)')
+    .addOption(new Option('--format <format>', 'skip auto-detection').choices(SOURCE_FORMATS))
+    .addOption(new Option('--charset <charset>', 'how raw HTTP dumps are decoded').choices(RAW_HTTP_CHARSETS).default('auto'))
+    .option('--host <host>', 'host for inputs that do not record one (nginx combined, an origin-form request without Host)')
+    .option('--output <file>', 'where to write the model (JSON)', 'bulwark-model.json')
+    .addHelpText('after', ['', 'Exit codes:', '  0  the model was written', '  2  usage error; no event could be learned; the output cannot be written', '  4  an input file does not exist'].join('\n'))
+    .action(async (files: string[], o: { format?: SourceFormat; charset: RawHttpCharset; host?: string; output: string }) => {
+      checkInputFiles(files);
+      const learner = createProfileLearner();
+      const tally: LearnTally = { files: 0, events: 0, rejected: 0, rejectReasons: new Map(), firstRejects: [], dropped: 0 };
+      for (const file of files) {
+        tally.files++;
+        for await (const batch of readEventBatches(file, { format: o.format, charset: o.charset, defaultHost: o.host })) {
+          for (const r of batch) {
+            if (r.kind === 'event') learner.learn(r.event);
+            else countReject(tally, file, r.reject);
+          }
+        }
+      }
+      const stats = learner.stats();
+      tally.events = stats.events;
+      tally.dropped = stats.dropped;
+      if (stats.events === 0) throw invalidInput(`no event could be learned from ${files.join(', ')} (${tally.rejected} rejected)`);
+      const model = learner.finish();
+      const text = JSON.stringify(model);
+      try {
+        writeFileSync(o.output, text);
+      } catch {
+        throw invalidInput(`--output ${o.output} cannot be written`);
+      }
+      out(learnSummary(tally, model, o.output, Buffer.byteLength(text)));
+    });
+
+  program
+    .command('scan')
+    .description('run every detector on each event of traffic files and print one verdict per event (no server needed)')
+    .argument('<files...>', 'traffic files: HAR, NDJSON, access logs, raw HTTP request dumps (.gz too)')
+    .addOption(new Option('--format <format>', 'skip auto-detection').choices(SOURCE_FORMATS))
+    .addOption(new Option('--charset <charset>', 'how raw HTTP dumps are decoded').choices(RAW_HTTP_CHARSETS).default('auto'))
+    .option('--host <host>', 'host for inputs that do not record one')
+    .option('--model <file>', 'a model written by "bulwark learn": adds the learned positive model to the signatures')
+    .option('--json', 'one JSON object per event (NDJSON) on standard output, the summary on standard error')
+    .option('--min-confidence <x>', 'report detections at least this confident (0-1)', String(DEFAULT_MIN_CONFIDENCE))
+    .option('--evidence', 'text output: print each detection\'s evidence under its event')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a detection is at least this severe ("none": never)').choices(['info', 'low', 'medium', 'high', 'critical', 'none']).default('none'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Output: text prints one line per event with detections (file:line, or file#entry for HAR) and a summary;',
+        '--json prints a verdict for every event, clean ones included.',
+        '',
+        'Exit codes:',
+        '  0  the scan ran (whatever it found, unless --fail-on)',
+        '  1  a detection at or above --fail-on',
+        '  2  usage error; a --model file that is not a Bulwark model',
+        '  4  an input file or the --model file does not exist',
+      ].join('\n'),
+    )
+    .action(async (files: string[], o: { format?: SourceFormat; charset: RawHttpCharset; host?: string; model?: string; json?: boolean; minConfidence: string; evidence?: boolean; failOn: Severity | 'none' }) => {
+      const minConfidence = parseConfidence(o.minConfidence);
+      checkInputFiles(files);
+      const model = o.model === undefined ? undefined : loadModelFile(o.model);
+      const engine = createDetectionEngine({ profile: model, minConfidence });
+      const tally = newTally(o.model ?? null, minConfidence);
+      const failRank = o.failOn === 'none' ? Number.POSITIVE_INFINITY : SEVERITY_RANK[o.failOn];
+      let failed = false;
+      const started = process.hrtime.bigint();
+      const write = async (text: string): Promise<void> => {
+        if (text !== '' && !process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+      };
+      for (const file of files) {
+        tally.files++;
+        for await (const batch of readEventBatches(file, { format: o.format, charset: o.charset, defaultHost: o.host })) {
+          let text = '';
+          for (const r of batch) {
+            if (r.kind === 'reject') {
+              countReject(tally, file, r.reject);
+              continue;
+            }
+            tally.events++;
+            const found = engine.inspect(r.event);
+            countDetections(tally, found);
+            if (found.some((d) => SEVERITY_RANK[d.severity] >= failRank)) failed = true;
+            if (o.json) text += verdictJson(file, r.line, r.event, found) + '\n';
+            else if (found.length > 0) text += verdictLine(positionOf(file, r.event, r.line), r.event, found, o.evidence === true) + '\n';
+          }
+          await write(text);
+        }
+      }
+      tally.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      tally.detectorErrors = engine.errors();
+      if (o.json) process.stderr.write(scanSummary(tally) + '\n');
+      else out(scanSummary(tally));
+      if (failed) {
+        process.stderr.write(`bulwark: scan found detections at or above ${o.failOn}\n`);
+        outcome.exitCode = 1;
+      }
     });
 
   return program;

@@ -91,6 +91,30 @@ describe('loadConfig', () => {
     expect(c.identity.lockoutThreshold).toBe(5);
   });
 
+  it('specs.watch: none by default; paths or entries from the file; BULWARK_SPECS_WATCH (a PATH-like list) replaces them', () => {
+    expect(loadConfig({ env: {} }).specs).toEqual({ watch: [], watchIntervalMs: 2000, watchSettleMs: 1000, watchMaxFiles: 200 });
+    const file = path.join(tmp(), 'bulwark.yaml');
+    writeFileSync(file, 'specs:\n  watch:\n    - api/\n    - path: shop.yaml\n      name: Shop\n      hosts: [API.Shop.example]\n      application: app-shop\n  watchIntervalMs: 500\n');
+    const c = loadConfig({ file, env: {} });
+    expect(c.specs.watch).toEqual([{ path: 'api/' }, { path: 'shop.yaml', name: 'Shop', hosts: ['api.shop.example'], application: 'app-shop' }]);
+    expect(c.specs.watchIntervalMs).toBe(500);
+    const fromEnv = loadConfig({ file, env: { BULWARK_SPECS_WATCH: ['a.yaml', '', '/srv/specs'].join(path.delimiter) } });
+    expect(fromEnv.specs.watch).toEqual([{ path: 'a.yaml' }, { path: '/srv/specs' }]);
+    expect(fromEnv.specs.watchIntervalMs).toBe(500);
+  });
+
+  it.each([
+    ['specs:\n  watch:\n    - path: a.yaml\n      specId: spec_1\n    - path: b.yaml\n      specId: spec_1\n', /specs\.watch\.1\.specId: two watched files cannot feed one spec/],
+    ['specs:\n  watch:\n    - path: a.yaml\n      hosts: ["https://x/"]\n', /specs\.watch\.0/],
+    ['specs:\n  watch:\n    - path: a.yaml\n      spec: x\n', /specs\.watch\.0/],
+    ['specs:\n  watch:\n    - ""\n', /specs\.watch\.0/],
+    ['specs:\n  watchIntervalMs: 10\n', /specs\.watchIntervalMs/],
+  ])('rejects a bad specs.watch setting %j', (text, message) => {
+    const file = path.join(tmp(), 'bad.yaml');
+    writeFileSync(file, text);
+    expect(() => loadConfig({ file, env: {} })).toThrow(message);
+  });
+
   it('a missing config file is a clear error', () => {
     expect(() => loadConfig({ file: '/nonexistent/bulwark.yaml', env: {} })).toThrow(/cannot be read/);
   });

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { invalidInput } from '../errors/domain-errors.js';
 import { CustomClass } from '../classify/custom-classes.js';
+import { MAX_SPEC_HOSTS, SpecHost } from '../contracts/spec-registry.js';
 
 const RiskWeights = z.object({
   internetExposed: z.number().min(0).default(2),
@@ -16,6 +17,51 @@ const RiskWeights = z.object({
   undocumented: z.number().min(0).default(0.5),
 });
 
+/**
+ * A watched spec path: a file, or a directory whose `*.yaml`, `*.yml` and `*.json` files (not those of
+ * its subdirectories) are each a spec. A bare string is `{ path }`. `specId` and `name` are for a file only.
+ */
+const SpecWatchEntry = z.union([
+  z
+    .string()
+    .trim()
+    .min(1)
+    .transform((p): { path: string; specId?: string; name?: string; hosts?: string[]; application?: string } => ({ path: p })),
+  z
+    .object({
+      path: z.string().trim().min(1),
+      /** Feed this existing spec (default: the spec the file created on its first import). */
+      specId: z.string().trim().min(1).max(64).optional(),
+      /** The spec's name (default: `info.title`, else the file name). */
+      name: z.string().trim().min(1).max(200).optional(),
+      /** Hosts set by hand (default: those of the spec's `servers`). */
+      hosts: z.array(SpecHost).min(1).max(MAX_SPEC_HOSTS).optional(),
+      /** The owning application's id, set by hand (default: matched by host). */
+      application: z.string().trim().min(1).max(64).optional(),
+    })
+    .strict(),
+]);
+export type SpecWatchEntry = z.output<typeof SpecWatchEntry>;
+
+const SpecsConfig = z
+  .object({
+    /** Imported at start and whenever they change, each file as a new version of its own spec. */
+    watch: z.array(SpecWatchEntry).max(100).default([]),
+    /** How often the watched paths are checked (a `stat` per file; a file is read only when it changed). */
+    watchIntervalMs: z.number().int().min(100).max(3_600_000).default(2000),
+    /** A changed file is imported once it has stayed the same this long (editors save in several writes). */
+    watchSettleMs: z.number().int().min(0).max(60_000).default(1000),
+    /** At most this many files over all watched paths. */
+    watchMaxFiles: z.number().int().min(1).max(10_000).default(200),
+  })
+  .superRefine((specs, ctx) => {
+    const seen = new Set<string>();
+    specs.watch.forEach((entry, i) => {
+      if (entry.specId === undefined) return;
+      if (seen.has(entry.specId)) ctx.addIssue({ code: 'custom', path: ['watch', i, 'specId'], message: `two watched files cannot feed one spec (${entry.specId})` });
+      seen.add(entry.specId);
+    });
+  });
 
 /**
  * The one configuration object: defaults, then a config file (JSON or YAML), then environment variables.
@@ -74,6 +120,28 @@ export const ConfigSchema = z.object({
     })
     .prefault({}),
   dataClasses: z.array(CustomClass).default([]),
+  /** The spec registry: watched spec files (see docs/specs.md). */
+  specs: SpecsConfig.prefault({}),
+  /** Conformance of traffic to the registered specs (see docs/conformance.md). */
+  conformance: z
+    .object({
+      /**
+       * A documented operation with no call in this many days before the newest event seen on its spec's
+       * hosts is orphan (traffic time, not the wall clock: replayed logs are judged by their own time).
+       */
+      orphanAfterDays: z.number().positive().max(3650).default(30),
+      /** Distinct drift items kept per operation (memory bound); later ones are counted as dropped. */
+      maxDriftPerOperation: z.number().int().min(1).max(1000).default(50),
+      /** Redacted samples kept per drift item, zombie operation and shadow endpoint. */
+      samplesPerItem: z.number().int().min(0).max(20).default(3),
+      /**
+       * Validation (the costly part: schemas, parameters, bodies) runs on analysed calls only: all of an
+       * endpoint's first `discovery.analyseFirst`, then one analysed call in `validateEvery`. Calls to
+       * operations and shadow endpoints are counted on every call regardless.
+       */
+      validateEvery: z.number().int().min(1).max(1000).default(4),
+    })
+    .prefault({}),
   /** Console accounts and sessions. Every default is the safer choice; `identityOptionsFromConfig` maps these. */
   identity: z
     .object({
@@ -106,6 +174,9 @@ const ENV: Array<[string, (c: Record<string, any>, v: string) => void]> = [
   ['BULWARK_PORT', (c, v) => ((c.server ??= {}).port = Number(v))],
   ['BULWARK_LOG_LEVEL', (c, v) => ((c.log ??= {}).level = v)],
   ['BULWARK_STORE_PATH', (c, v) => ((c.store ??= {}).path = v)],
+  ['BULWARK_CONFORMANCE_ORPHAN_AFTER_DAYS', (c, v) => ((c.conformance ??= {}).orphanAfterDays = Number(v))],
+  // A list like PATH (`:`-separated; `;` on Windows); it replaces the config file's list.
+  ['BULWARK_SPECS_WATCH', (c, v) => ((c.specs ??= {}).watch = v.split(path.delimiter).filter((p) => p.trim() !== ''))],
 ];
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -61,10 +61,19 @@ const STANDARD_HEADER_PREFIXES = ['x-forwarded-', 'sec-', 'x-b3-', 'cf-', 'x-env
 
 const MAX_PARAM_VALUES = 100;
 
+/**
+ * Bodies already parsed (the redact stage parses JSON bodies once: `RedactionResult.requestJson`). A body
+ * given here is not parsed again; one left out is parsed from its text when its media type is JSON.
+ */
+export interface ParsedBodies {
+  requestJson?: unknown;
+  responseJson?: unknown;
+}
+
 export interface ConformanceChecker {
   match(event: ApiEvent): MatchResult;
   /** Violations of `event` against the operation it matched. */
-  check(event: ApiEvent, match: OperationMatch): Violation[];
+  check(event: ApiEvent, match: OperationMatch, bodies?: ParsedBodies): Violation[];
   /** Match, then check; a shadow call has no violations (it is reported as shadow). */
   checkEvent(event: ApiEvent): { match: MatchResult; violations: Violation[] };
   /** Compiled validator counts per spec version (`specId@version`). */
@@ -79,8 +88,8 @@ export function createConformanceChecker(specs: MatcherSpec[], opts: ValidatorOp
     if (!v) validators.set(model, (v = createSpecValidators(model, opts)));
     return v;
   };
-  const paramDefs: ParamDefs = new WeakMap();
-  const check = (event: ApiEvent, match: OperationMatch) => checkEvent(event, match, validatorsFor(match.model), paramDefs);
+  const cache = newCheckCache();
+  const check = (event: ApiEvent, match: OperationMatch, bodies?: ParsedBodies) => checkEvent(event, match, validatorsFor(match.model), cache, bodies);
   return {
     match: (event) => matcher.match(event),
     check,
@@ -100,10 +109,10 @@ export function createConformanceChecker(specs: MatcherSpec[], opts: ValidatorOp
 }
 
 /**
- * Violations of `event` against `match.operation`, with `validators` of `match.model`; `paramDefs` caches
- * parameters' `style` / `explode` (pass one WeakMap per checker).
+ * Violations of `event` against `match.operation`, with `validators` of `match.model`; `cache` keeps what
+ * is worked out per parameter and operation (pass one per checker).
  */
-export function checkEvent(event: ApiEvent, match: OperationMatch, validators: SpecValidators, paramDefs: ParamDefs = new WeakMap()): Violation[] {
+export function checkEvent(event: ApiEvent, match: OperationMatch, validators: SpecValidators, cache: CheckCache = newCheckCache(), bodies: ParsedBodies = {}): Violation[] {
   const op = match.operation;
   const ref = { specId: match.specId, version: match.version, method: op.method, path: op.path, operationId: op.operationId };
   const out: Violation[] = [];
@@ -111,40 +120,70 @@ export function checkEvent(event: ApiEvent, match: OperationMatch, validators: S
 
   if (op.deprecated) add({ kind: 'zombie', location: 'operation', field: `${op.method.toUpperCase()} ${op.path}`, message: 'the operation is deprecated but still called' });
 
-  checkParameters(event, match, validators, paramDefs, add);
-  checkRequestBody(event, op, validators, add);
-  if (event.response) checkResponse(event, match, validators, add);
+  checkParameters(event, match, validators, cache, add);
+  checkRequestBody(event, op, validators, add, bodies.requestJson);
+  if (event.response) checkResponse(event, match, validators, add, bodies.responseJson);
   return out;
 }
 
 type Add = (v: Omit<Violation, 'operation'>) => void;
 
-function checkParameters(event: ApiEvent, match: OperationMatch, validators: SpecValidators, paramDefs: ParamDefs, add: Add): void {
-  const op = match.operation;
-  const req = event.request;
-  const documented = { query: new Set<string>(), header: new Set<string>(), cookie: new Set<string>() };
-  const queryPrefixes: string[] = [];
-  let anyQueryAllowed = false;
+/** What checking an operation's parameters needs, worked out once per operation (`CheckCache.plans`). */
+interface ParamPlan {
+  params: Array<{ p: SpecParameter; style: string; explode: boolean; objectValued: boolean }>;
+  documented: { query: Set<string>; header: Set<string>; cookie: Set<string> };
+  queryPrefixes: string[];
+  anyQueryAllowed: boolean;
+  /** A security scheme of the operation sends `Authorization`. */
+  authorizationCovered: boolean;
+}
 
+function planOf(cache: CheckCache, match: OperationMatch): ParamPlan {
+  const op = match.operation;
+  const hit = cache.plans.get(op);
+  if (hit) return hit;
+  const plan: ParamPlan = { params: [], documented: { query: new Set(), header: new Set(), cookie: new Set() }, queryPrefixes: [], anyQueryAllowed: false, authorizationCovered: false };
   for (const p of op.parameters) {
-    if (p.in !== 'path') documented[p.in].add(p.in === 'header' ? p.name.toLowerCase() : p.name);
-    const style = styleOf(paramDefs, match.model, p);
-    const explode = explodeOf(paramDefs, match.model, p, style);
-    if (p.in === 'query' && p.schema && isObjectSchema(p.schema)) {
-      if (style === 'deepObject') queryPrefixes.push(`${p.name}[`);
+    if (p.in !== 'path') plan.documented[p.in].add(p.in === 'header' ? p.name.toLowerCase() : p.name);
+    const style = styleOf(cache.defs, match.model, p);
+    const explode = explodeOf(cache.defs, match.model, p, style);
+    const objectValued = !!p.schema && isObjectSchema(p.schema);
+    if (p.in === 'query' && objectValued) {
+      if (style === 'deepObject') plan.queryPrefixes.push(`${p.name}[`);
       else if (explode) {
         // form + explode object: its properties are the query keys.
-        const props = p.schema.children.filter((c) => c.via.startsWith('properties/')).map((c) => c.via.slice('properties/'.length));
-        if (props.length === 0) anyQueryAllowed = true;
-        for (const name of props) documented.query.add(name);
+        const props = p.schema!.children.filter((c) => c.via.startsWith('properties/')).map((c) => c.via.slice('properties/'.length));
+        if (props.length === 0) plan.anyQueryAllowed = true;
+        for (const name of props) plan.documented.query.add(name);
       }
     }
+    plan.params.push({ p, style, explode, objectValued });
+  }
+  // Security schemes that put credentials in a parameter or in Authorization.
+  const schemes = new Map(match.model.securitySchemes.map((s) => [s.name, s]));
+  for (const requirement of op.security) {
+    for (const name of Object.keys(requirement)) {
+      const s = schemes.get(name);
+      if (!s) continue;
+      if (s.type === 'apiKey' && s.in && s.paramName) plan.documented[s.in].add(s.in === 'header' ? s.paramName.toLowerCase() : s.paramName);
+      if (s.type === 'http' || s.type === 'oauth2' || s.type === 'openIdConnect') plan.authorizationCovered = true;
+    }
+  }
+  cache.plans.set(op, plan);
+  return plan;
+}
+
+function checkParameters(event: ApiEvent, match: OperationMatch, validators: SpecValidators, cache: CheckCache, add: Add): void {
+  const req = event.request;
+  const { params, documented, queryPrefixes, anyQueryAllowed, authorizationCovered } = planOf(cache, match);
+
+  for (const { p, style, explode, objectValued } of params) {
     const raw = rawValues(event, match, p);
     if (raw === null) {
       if (p.required) add({ kind: 'missing-required-parameter', location: p.in, field: p.name, message: `required ${p.in} parameter is missing` });
       continue;
     }
-    if (!p.schema || isObjectSchema(p.schema)) continue; // object-valued parameters: presence only
+    if (!p.schema || objectValued) continue; // object-valued parameters: presence only
     if (raw.some(isRedactionPlaceholder)) continue;
     const check = validators.get(p.schema);
     if (check.kind !== 'ready') continue;
@@ -153,25 +192,13 @@ function checkParameters(event: ApiEvent, match: OperationMatch, validators: Spe
     if (err) add({ kind: 'parameter-schema', location: p.in, field: p.name + (err.pointer && err.pointer !== '' ? err.pointer : ''), keyword: err.keyword, message: err.message });
   }
 
-  // Security schemes that put credentials in a parameter or in Authorization.
-  let authorizationCovered = false;
-  const schemes = new Map(match.model.securitySchemes.map((s) => [s.name, s]));
-  for (const requirement of op.security) {
-    for (const name of Object.keys(requirement)) {
-      const s = schemes.get(name);
-      if (!s) continue;
-      if (s.type === 'apiKey' && s.in && s.paramName) documented[s.in].add(s.in === 'header' ? s.paramName.toLowerCase() : s.paramName);
-      if (s.type === 'http' || s.type === 'oauth2' || s.type === 'openIdConnect') authorizationCovered = true;
-    }
-  }
-
   if (!anyQueryAllowed) {
-    for (const name of Object.keys(req.query)) {
-      if (documented.query.has(name) || queryPrefixes.some((pre) => name.startsWith(pre))) continue;
+    for (const name in req.query) {
+      if (documented.query.has(name) || (queryPrefixes.length > 0 && queryPrefixes.some((pre) => name.startsWith(pre)))) continue;
       add({ kind: 'undocumented-parameter', location: 'query', field: name, message: 'query parameter is not in the spec' });
     }
   }
-  for (const name of Object.keys(req.headers)) {
+  for (const name in req.headers) {
     const n = name.toLowerCase();
     if (documented.header.has(n) || STANDARD_REQUEST_HEADERS.has(n) || STANDARD_HEADER_PREFIXES.some((p) => n.startsWith(p))) continue;
     if (n === 'authorization' && authorizationCovered) continue;
@@ -179,7 +206,7 @@ function checkParameters(event: ApiEvent, match: OperationMatch, validators: Spe
   }
   // Browsers attach every cookie of the site: report cookies only for operations that document some.
   if (documented.cookie.size > 0) {
-    for (const name of Object.keys(req.cookies)) {
+    for (const name in req.cookies) {
       if (!documented.cookie.has(name)) add({ kind: 'undocumented-parameter', location: 'cookie', field: name, message: 'cookie is not in the spec' });
     }
   }
@@ -190,6 +217,20 @@ function checkParameters(event: ApiEvent, match: OperationMatch, validators: Spe
  * at the parameter's pointer (in-document parameters only; others get the defaults).
  */
 type ParamDefs = WeakMap<SpecParameter, { style?: unknown; explode?: unknown }>;
+
+/**
+ * What a checker works out once and keeps: parameters' `style` / `explode`, and each operation's parameter
+ * plan. Keyed weakly by model objects, so a spec version that is dropped takes its entries along. One per
+ * checker (`newCheckCache()`).
+ */
+export interface CheckCache {
+  defs: ParamDefs;
+  plans: WeakMap<SpecOperation, ParamPlan>;
+}
+
+export function newCheckCache(): CheckCache {
+  return { defs: new WeakMap(), plans: new WeakMap() };
+}
 function paramDef(styleCache: ParamDefs, model: SpecModel, p: SpecParameter): { style?: unknown; explode?: unknown } {
   let def = styleCache.get(p);
   if (def) return def;
@@ -303,9 +344,13 @@ function bodyContentType(body: Body, headers: Record<string, string>): string | 
   return essence(body.contentType ?? headers['content-type']);
 }
 
-/** Parsed JSON of a complete UTF-8 body, `undefined` when it cannot be checked, or a parse failure marker. */
-function parseJson(body: Body): { ok: true; value: unknown; redacted: boolean } | { ok: false } | undefined {
+/**
+ * Parsed JSON of a complete UTF-8 body (`parsed` when the caller has it already), `undefined` when it
+ * cannot be checked, or a parse failure marker.
+ */
+function parseJson(body: Body, parsed: unknown): { ok: true; value: unknown; redacted: boolean } | { ok: false } | undefined {
   if (body.truncated || body.encoding === 'base64' || body.text === undefined) return undefined;
+  if (parsed !== undefined) return { ok: true, value: parsed, redacted: body.text.includes('[REDACTED:') };
   try {
     return { ok: true, value: JSON.parse(body.text), redacted: body.text.includes('[REDACTED:') };
   } catch {
@@ -313,7 +358,7 @@ function parseJson(body: Body): { ok: true; value: unknown; redacted: boolean } 
   }
 }
 
-function checkRequestBody(event: ApiEvent, op: SpecOperation, validators: SpecValidators, add: Add): void {
+function checkRequestBody(event: ApiEvent, op: SpecOperation, validators: SpecValidators, add: Add, parsed: unknown): void {
   const body = event.request.body;
   if (!hasBody(body)) {
     if (op.requestBody?.required) add({ kind: 'request-body-schema', location: 'request body', field: '', keyword: 'required', message: 'required request body is missing' });
@@ -326,12 +371,21 @@ function checkRequestBody(event: ApiEvent, op: SpecOperation, validators: SpecVa
     add({ kind: 'undocumented-content-type', location: 'content-type', field: 'request', message: op.requestBody ? `request content type ${ct ? safeMediaType(ct) : '(none)'} is not in the spec` : 'the operation documents no request body' });
     return;
   }
-  validateBody(body, ct, media, validators, 'request body', 'request-body-schema', add);
+  validateBody(body, ct, media, validators, 'request body', 'request-body-schema', add, parsed);
 }
 
-function validateBody(body: Body, ct: string | null, media: SpecMediaType, validators: SpecValidators, location: 'request body' | 'response body', kind: 'request-body-schema' | 'response-body-schema', add: Add): void {
+function validateBody(
+  body: Body,
+  ct: string | null,
+  media: SpecMediaType,
+  validators: SpecValidators,
+  location: 'request body' | 'response body',
+  kind: 'request-body-schema' | 'response-body-schema',
+  add: Add,
+  given: unknown,
+): void {
   if (!media.schema || !isJson(ct ?? essence(media.contentType) ?? '')) return;
-  const parsed = parseJson(body);
+  const parsed = parseJson(body, given);
   if (parsed === undefined) return;
   if (!parsed.ok) {
     add({ kind, location, field: '', keyword: 'json', message: 'body is not valid JSON' });
@@ -358,7 +412,7 @@ export function findResponse(responses: SpecResponse[], status: number): SpecRes
   return ranged ?? fallback;
 }
 
-function checkResponse(event: ApiEvent, match: OperationMatch, validators: SpecValidators, add: Add): void {
+function checkResponse(event: ApiEvent, match: OperationMatch, validators: SpecValidators, add: Add, parsed: unknown): void {
   const res = event.response!;
   const response = findResponse(match.operation.responses, res.status);
   if (!response) {
@@ -373,5 +427,5 @@ function checkResponse(event: ApiEvent, match: OperationMatch, validators: SpecV
     add({ kind: 'undocumented-content-type', location: 'content-type', field: 'response', message: response.content.length ? `response content type ${ct ? safeMediaType(ct) : '(none)'} is not documented for status ${response.status}` : `status ${response.status} documents no response body` });
     return;
   }
-  validateBody(body, ct, media, validators, 'response body', 'response-body-schema', add);
+  validateBody(body, ct, media, validators, 'response body', 'response-body-schema', add, parsed);
 }

@@ -94,4 +94,29 @@ describe('createOperationMatcher', () => {
   it('lists every operation for orphan detection', () => {
     expect(m.operations()).toHaveLength(9);
   });
+
+  it('hostAgnostic: servers route by their base path on any host (the registry decides which hosts a spec covers)', () => {
+    const any = createOperationMatcher([{ specId: 'shop', version: 1, model: shop }], { hostAgnostic: true });
+    expect(id(any.matchPath('staging.shop.internal', 'GET', '/v1/users/me'))).toBe('getMe');
+    expect(id(any.matchPath('staging.shop.internal', 'GET', '/users/me'))).toBe('shadow');
+    expect(id(m.matchPath('staging.shop.internal', 'GET', '/v1/users/me'))).toBe('shadow');
+  });
+
+  it('matchTemplate: exact when no template parameter meets a literal or mixed branch', () => {
+    const t = (template: string, method = 'GET') => {
+      const r = m.matchTemplate('api.shop.test', method, template);
+      return [id(r.result), r.exact, r.segments];
+    };
+    expect(t('/v1/users/{id}/orders/{order_id}')).toEqual(['getOrder', true, 5]);
+    expect(t('/v1/users/me')).toEqual(['getMe', true, 3]);
+    expect(t('/v1/users/{id}/avatar')).toEqual(['getAvatar', true, 4]);
+    expect(t('/v1/admin/{id}')).toEqual(['shadow', true, 3]);
+    // `me` is a literal beside `{id}`: a discovered `{user}` could be either.
+    expect(t('/v1/users/{user}')).toEqual(['getUser', false, 3]);
+    // `{name}.json` is a mixed segment beside `{name}`.
+    expect(t('/v1/files/{file}')).toEqual(['getFile', false, 3]);
+    // DELETE /users/me is not documented: a concrete `me` dead-ends there and falls back to `{id}`.
+    expect(t('/v1/users/{id}', 'DELETE')).toEqual(['deleteUser', true, 3]);
+    expect(t('/v1/users/{id}', 'HEAD')).toEqual(['getUser', false, 3]);
+  });
 });

@@ -17,6 +17,11 @@ import type { HttpMethod, SpecModel, SpecOperation } from '../spec/model.js';
  * - Methods match exactly, except HEAD: with no HEAD operation on the path, HEAD matches GET (RFC 9110
  *   §9.3.2: HEAD is GET without the body; servers answer it for every GET route).
  * - Several specs documenting the same route: the first one given wins.
+ * - `hostAgnostic`: every server is read as its base path only. The pipeline uses this: which hosts a
+ *   spec covers is the registry's decision (its host links, from `servers` or set by hand), so it builds
+ *   one matcher per set of specs that cover a host.
+ * - `matchTemplate` matches a discovered path template (`/users/{id}`) and says whether the answer holds
+ *   for every concrete path of the template (`exact`): then a whole endpoint is matched once, not per call.
  *
  * @example
  *   const m = createOperationMatcher([{ specId: 'github', version: 3, model }]);
@@ -45,8 +50,32 @@ export interface OperationMatch {
 
 export type MatchResult = OperationMatch | { kind: 'shadow' };
 
+export interface TemplateMatch {
+  /** The match of the template itself (its `{param}` segments taken as parameter values). */
+  result: MatchResult;
+  /**
+   * True when every concrete path with as many segments as the template gets this same result: no
+   * template parameter stands where the spec has a literal or a mixed segment that could lead to an
+   * operation (`/users/me` beside `/users/{id}` for the template `/users/{user}`, but not for
+   * `/users/{user}/orders`), and no segment is partial. The caller checks the segment count (a
+   * discovered parameter may span several segments).
+   */
+  exact: boolean;
+  /** Non-empty segments of the template. */
+  segments: number;
+}
+
+export interface MatcherOptions {
+  /** Ignore the hosts of server URLs: route every server by its base path, whatever the host. */
+  hostAgnostic?: boolean;
+}
+
 export interface OperationMatcher {
   match(event: Pick<ApiEvent, 'request'>): MatchResult;
+  /** `match` on its parts. */
+  matchPath(host: string, method: string, path: string): MatchResult;
+  /** Matches a discovered template of `host` (see `TemplateMatch`). */
+  matchTemplate(host: string, method: string, template: string): TemplateMatch;
   /** Every operation routed, for orphan detection (documented, never matched). */
   operations(): Array<{ specId: string; version: number; operation: SpecOperation }>;
 }
@@ -182,7 +211,10 @@ function insert(root: TrieNode, template: string, route: Omit<Route, 'params'>):
   if (!node.methods.has(route.operation.method)) node.methods.set(route.operation.method, { ...route, params });
 }
 
-export function createOperationMatcher(specs: MatcherSpec[]): OperationMatcher {
+/** `{name}`: a whole-segment template parameter. */
+const isWholeParam = (seg: string) => seg.length > 2 && seg.charCodeAt(0) === 123 && seg.charCodeAt(seg.length - 1) === 125 && seg.indexOf('{', 1) < 0;
+
+export function createOperationMatcher(specs: MatcherSpec[], opts: MatcherOptions = {}): OperationMatcher {
   const byHost = new Map<string, TrieNode>();
   const hostPatterns: HostPattern[] = [];
   const anyHost = newNode();
@@ -193,7 +225,9 @@ export function createOperationMatcher(specs: MatcherSpec[]): OperationMatcher {
       all.push({ specId: spec.specId, version: spec.version, operation });
       const servers = operation.servers.length ? operation.servers.map((s) => s.url) : ['/'];
       for (const url of servers) {
-        const { host, basePath } = parseServer(url);
+        const parsed = parseServer(url);
+        const host = opts.hostAgnostic ? null : parsed.host;
+        const basePath = parsed.basePath;
         let trie: TrieNode;
         if (host === null) trie = anyHost;
         else if (host.includes('{')) {
@@ -210,11 +244,42 @@ export function createOperationMatcher(specs: MatcherSpec[]): OperationMatcher {
     }
   }
 
-  const lookup = (root: TrieNode, segs: string[], method: HttpMethod): { route: Route; values: string[]; headAsGet: boolean } | null => {
+  /**
+   * Whether some concrete path of the template's segments from `i` on could end at an operation of
+   * `method` under `node` (template parameters stand for any segment). Bounded: past the budget it answers
+   * yes, which only makes a template inexact.
+   */
+  const reachable = (start: TrieNode, segs: string[], from: number, method: HttpMethod): boolean => {
+    let budget = MAX_VISITS;
+    const go = (node: TrieNode, i: number): boolean => {
+      if (--budget < 0) return true;
+      if (i === segs.length) return node.methods.has(method) || (method === 'head' && node.methods.has('get'));
+      const seg = segs[i]!;
+      if (isWholeParam(seg)) {
+        for (const c of node.literal.values()) if (go(c, i + 1)) return true;
+        for (const mx of node.mixed) if (go(mx.node, i + 1)) return true;
+      } else {
+        const lit = node.literal.get(seg);
+        if (lit && go(lit, i + 1)) return true;
+        for (const mx of node.mixed) if (matchMixed(seg, mx) && go(mx.node, i + 1)) return true;
+      }
+      return node.param !== null && go(node.param, i + 1);
+    };
+    return go(start, from);
+  };
+
+  /**
+   * `template`: `segs` are a discovered template; its `{param}` segments only take parameter branches, and
+   * `inexact.seen` is set when one stands where a literal or mixed branch exists (or a segment is partial).
+   */
+  const lookup = (root: TrieNode, segs: string[], method: HttpMethod, inexact?: { seen: boolean }): { route: Route; values: string[]; headAsGet: boolean } | null => {
     let visits = 0;
     const values: string[] = [];
     const walk = (node: TrieNode, i: number): { route: Route; headAsGet: boolean } | null => {
-      if (++visits > MAX_VISITS) return null;
+      if (++visits > MAX_VISITS) {
+        if (inexact) inexact.seen = true;
+        return null;
+      }
       if (i === segs.length) {
         const exact = node.methods.get(method);
         if (exact) return { route: exact, headAsGet: false };
@@ -225,6 +290,23 @@ export function createOperationMatcher(specs: MatcherSpec[]): OperationMatcher {
         return null;
       }
       const seg = segs[i]!;
+      if (inexact) {
+        if (isWholeParam(seg)) {
+          // A concrete value could take a literal or mixed branch first: that matters only if the rest of
+          // the template can end at an operation there (`/users/me` does not bother `/users/{id}/orders`).
+          if (!inexact.seen && (node.literal.size > 0 || node.mixed.length > 0)) {
+            for (const child of node.literal.values()) if (!inexact.seen && reachable(child, segs, i + 1, method)) inexact.seen = true;
+            for (const mx of node.mixed) if (!inexact.seen && reachable(mx.node, segs, i + 1, method)) inexact.seen = true;
+          }
+          if (!node.param) return null;
+          values.push(seg);
+          const r = walk(node.param, i + 1);
+          if (r) return r;
+          values.pop();
+          return null;
+        }
+        if (seg.includes('{')) inexact.seen = true;
+      }
       const lit = node.literal.get(seg);
       if (lit) {
         const r = walk(lit, i + 1);
@@ -266,22 +348,34 @@ export function createOperationMatcher(specs: MatcherSpec[]): OperationMatcher {
     return out;
   };
 
+  const SHADOW: MatchResult = Object.freeze({ kind: 'shadow' as const });
+
+  const matchSegments = (host: string, methodName: string, segs: string[], inexact?: { seen: boolean }): MatchResult => {
+    const method = methodName.toLowerCase() as HttpMethod;
+    for (const trie of hostTries(host)) {
+      const found = lookup(trie, segs, method, inexact);
+      if (!found) continue;
+      const pathParams: Record<string, string> = {};
+      found.route.params.forEach((name, i) => {
+        const v = found.values[i];
+        if (v !== undefined) pathParams[name] = decode(v);
+      });
+      const { spec, operation } = found.route;
+      return { kind: 'match', specId: spec.specId, version: spec.version, model: spec.model, operation, pathParams, headAsGet: found.headAsGet };
+    }
+    return SHADOW;
+  };
+
   return {
-    match(event) {
-      const method = event.request.method.toLowerCase() as HttpMethod;
-      const segs = splitPath(event.request.path);
-      for (const trie of hostTries(event.request.host)) {
-        const found = lookup(trie, segs, method);
-        if (!found) continue;
-        const pathParams: Record<string, string> = {};
-        found.route.params.forEach((name, i) => {
-          const v = found.values[i];
-          if (v !== undefined) pathParams[name] = decode(v);
-        });
-        const { spec, operation } = found.route;
-        return { kind: 'match', specId: spec.specId, version: spec.version, model: spec.model, operation, pathParams, headAsGet: found.headAsGet };
-      }
-      return { kind: 'shadow' };
+    match: (event) => matchSegments(event.request.host, event.request.method, splitPath(event.request.path)),
+    matchPath: (host, method, path) => matchSegments(host, method, splitPath(path)),
+    matchTemplate(host, method, template) {
+      const segs = splitPath(template);
+      const inexact = { seen: false };
+      // Host-specific tries are tried before the any-host one: a template that dead-ends in the first
+      // could still match the next, so exactness holds only if it held along every trie tried.
+      const result = matchSegments(host, method, segs, inexact);
+      return { result, exact: !inexact.seen, segments: segs.length };
     },
     operations: () => all,
   };

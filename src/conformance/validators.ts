@@ -66,12 +66,32 @@ interface LinearRegExpEngine {
 
 const ACCEPT_ALL = { test: () => true };
 
-/** ajv `code.regExp`: the linear engine, or accept-all for patterns it refuses. */
+/** Values up to this length have their pattern results remembered... */
+const MEMO_MAX_LENGTH = 64;
+/** ...this many per pattern (the memo starts over when full). */
+const MEMO_SIZE = 512;
+
+/**
+ * ajv `code.regExp`: the linear engine, or accept-all for patterns it refuses. The engine costs about a
+ * microsecond per character, and traffic repeats its short values (currencies, statuses, SKUs): results for
+ * short values are remembered per pattern, in a bounded map, so a repeated value costs one lookup.
+ */
 const linearRegExp: LinearRegExpEngine = Object.assign(
   (pattern: string) => {
     try {
       const re = compileLinearRegex(pattern);
-      return { test: (s: string) => re.test(s), toString: () => `linear:${pattern}` };
+      const memo = new Map<string, boolean>();
+      const test = (s: string): boolean => {
+        if (s.length > MEMO_MAX_LENGTH) return re.test(s);
+        let r = memo.get(s);
+        if (r === undefined) {
+          r = re.test(s);
+          if (memo.size >= MEMO_SIZE) memo.clear();
+          memo.set(s, r);
+        }
+        return r;
+      };
+      return { test, toString: () => `linear:${pattern}` };
     } catch {
       return { ...ACCEPT_ALL, toString: () => `unchecked:${pattern}` };
     }

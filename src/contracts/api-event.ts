@@ -31,6 +31,7 @@ export const SOURCE_KINDS = [
   'kong',
   'aws-apigw',
   'json-log',
+  'raw-http',
   'ingest-api',
   'demo',
 ] as const;

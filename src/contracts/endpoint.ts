@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DataClassId, Direction, ValueLocation } from './data-class.js';
 import { HttpMethod } from './api-event.js';
+import { SpecCoverage } from './conformance.js';
 
 export const AUTH_KINDS = [
   'none',
@@ -31,6 +32,13 @@ export const Parameter = z.object({
   dataClasses: z.array(DataClassId),
   /** Events (of the analysed sample) in which the parameter appeared. */
   seen: z.number().int(),
+  /**
+   * A small, closed-looking set of short plain values with counts (e.g. `{ open: 31, closed: 12 }`): the
+   * enum a generated spec shows, or the media types of the `content-type` request header. Absent unless
+   * every rule of `smallValueSet` (`discover/params.ts`) holds; never present for a parameter with a data
+   * class, a cookie, or another header.
+   */
+  values: z.record(z.string(), z.number().int()).optional(),
 });
 export type Parameter = z.infer<typeof Parameter>;
 
@@ -133,7 +141,13 @@ export const Endpoint = z.object({
     }),
   ),
   dataClasses: z.array(z.object({ dataClass: DataClassId, direction: Direction, location: ValueLocation, names: z.array(z.string()) })),
+  /** A registered spec documents it (`coverage`), or its template came from a spec file of `discovery.specs`. */
   documented: z.boolean(),
+  /**
+   * Which spec (latest version) and operation document the endpoint, or which spec it is a shadow of; null
+   * when no registered spec covers its host. Absent on endpoints stored before conformance (schema 5).
+   */
+  coverage: SpecCoverage.nullable().optional(),
   risk: Risk,
   /** Hourly calls over the endpoint's most recent active hours (at most 14 days' worth), oldest first. */
   traffic: z.array(TrafficPoint),
@@ -162,5 +176,6 @@ export const EndpointSummary = Endpoint.pick({
   dataClasses: z.array(DataClassId),
   /** Authentication kinds seen at least once (`none` included when some calls had none). */
   authKinds: z.array(AuthKind),
+  coverage: SpecCoverage.nullable(),
 });
 export type EndpointSummary = z.infer<typeof EndpointSummary>;

@@ -4,6 +4,7 @@ import type { Spec } from '../contracts/spec-registry.js';
 import type { AuditLog } from '../identity/audit-log.js';
 import { createSpecRegistry, LOCAL_OPERATOR } from '../spec/registry.js';
 import type { Store } from '../store/store.js';
+import { buildSpecConformance } from '../conformance/report.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { AppId } from './kit.js';
 
@@ -16,6 +17,12 @@ export const DEMO_SPECS: readonly { name: string; app: AppId; files: readonly st
   { name: 'Northwind Storefront API', app: 'storefront', files: ['storefront-api.yaml'] },
   { name: 'Northwind Payments API', app: 'payments', files: ['payments-api.v1.yaml', 'payments-api.v2.yaml'] },
 ]);
+
+/**
+ * Operations a demo spec documents that no application serves any more: traffic never calls them, so the
+ * console shows them as orphan operations.
+ */
+export const DEMO_RETIRED_OPERATIONS: readonly string[] = Object.freeze(['DELETE /v1/cart']);
 
 /** The YAML files stay in `src/demo/specs/`: two levels up from both `src/demo` and `dist/demo`. */
 export const DEMO_SPEC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'demo', 'specs');
@@ -67,4 +74,18 @@ export function formatDemoSpecs(results: readonly DemoSpecResult[]): string {
     return `${spec.name} (${versions}score ${spec.latest.score.total}/100, ${findings} finding${findings === 1 ? '' : 's'})`;
   });
   return `${added ? 'Imported' : 'Already imported'} ${n} API specification${n === 1 ? '' : 's'}: ${items.join(', ')}`;
+}
+
+/**
+ * One line on how the demo traffic conforms to the demo specs, e.g. `Conformance: 4 shadow endpoints, 1
+ * zombie operation, 3 orphan operations, 12 drift items (see each spec's page)`.
+ */
+export async function formatDemoConformance(store: Pick<Store, 'specConformance'>, results: readonly DemoSpecResult[], orphanAfterDays: number): Promise<string> {
+  const total = { shadow: 0, zombie: 0, orphan: 0, drift: 0 };
+  for (const { spec } of results) {
+    const r = buildSpecConformance(spec, await store.specConformance(spec.id, { hosts: spec.hosts, limit: 1 }), orphanAfterDays);
+    for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += r.summary[k];
+  }
+  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+  return `Conformance: ${n(total.shadow, 'shadow endpoint')}, ${n(total.zombie, 'zombie operation')}, ${n(total.orphan, 'orphan operation')}, ${n(total.drift, 'drift item')} (see each spec's page)`;
 }

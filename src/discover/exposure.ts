@@ -71,8 +71,21 @@ export function createExposureClassifier(trustedProxies: readonly string[] = [])
   };
   const isTrusted = (a: string) => trusted.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4');
 
+  // Without trusted proxies the answer depends on the client address alone: remember it per raw address.
+  const direct = new Map<string, { address: string | null; public: boolean | null }>();
+
   return {
     classify(clientAddress, forwardedFor) {
+      if (!hasTrusted && clientAddress) {
+        let r = direct.get(clientAddress);
+        if (r === undefined) {
+          const address = cleanAddress(clientAddress);
+          r = Object.freeze({ address, public: address ? isPublic(address) : null });
+          if (direct.size >= 50_000) direct.clear();
+          direct.set(clientAddress, r);
+        }
+        return r;
+      }
       let address = clientAddress ? cleanAddress(clientAddress) : null;
       if (address && hasTrusted && forwardedFor && isTrusted(address)) {
         const hops = forwardedFor.split(',');

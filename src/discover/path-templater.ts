@@ -253,7 +253,21 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     return p;
   }
 
+  // Names are asked for on every call that resolves to a parameter; the literals before parameters are few.
+  const namesByKind = new Map<TokenKind | 'text', Map<string, string>>();
   function paramName(parentKey: string, kind: TokenKind | 'text'): string {
+    let names = namesByKind.get(kind);
+    if (names === undefined) namesByKind.set(kind, (names = new Map()));
+    let name = names.get(parentKey);
+    if (name === undefined) {
+      name = deriveParamName(parentKey, kind);
+      if (names.size >= 4096) names.clear();
+      names.set(parentKey, name);
+    }
+    return name;
+  }
+
+  function deriveParamName(parentKey: string, kind: TokenKind | 'text'): string {
     const base = singular(parentKey);
     if (kind === 'text') return base || 'name';
     if (kind === 'int' || kind === 'uuid' || kind === 'token' || kind === 'redacted') return `${base}_id`;
@@ -687,10 +701,11 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     let kind: TokenKind | 'text' = 'text';
     let best = -1;
     if (p.kinds) {
-      for (const [k, n] of Object.entries(p.kinds) as Array<[TokenKind | 'text', number]>) {
+      for (const k in p.kinds) {
+        const n = p.kinds[k as TokenKind | 'text'] ?? 0;
         if (n > best) {
           best = n;
-          kind = k;
+          kind = k as TokenKind | 'text';
         }
       }
     }
@@ -715,7 +730,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     if (p.spec) return 1;
     const text = p.kinds?.text ?? 0;
     let typed = 0;
-    if (p.kinds) for (const [k, n] of Object.entries(p.kinds)) if (k !== 'text') typed += n ?? 0;
+    if (p.kinds) for (const k in p.kinds) if (k !== 'text') typed += p.kinds[k as TokenKind] ?? 0;
     if (text === 0) return typed > 0 ? 0.99 : 0.5;
     // Free text: more distinct values, more certainty that this is a parameter.
     const v = Math.max(p.values, 1);

@@ -1,5 +1,6 @@
 import type { ApiEvent, Reject } from '../contracts/api-event.js';
 import type { Finding } from '../contracts/finding.js';
+import type { Endpoint } from '../contracts/endpoint.js';
 import type { Config } from '../config/config.js';
 import type { Store, StoredEndpoint, EventSample } from '../store/store.js';
 import type { Redactor } from '../redact/redactor.js';
@@ -8,6 +9,7 @@ import type { ExposureClassifier } from '../discover/exposure.js';
 import type { ClassInfo, PostureRule } from '../risk/posture-rules.js';
 import type { Logger } from '../util/logger.js';
 import { createCredentialReader } from '../redact/credential-facts.js';
+import { isoToMs } from '../normalize/timestamp.js';
 import {
   deserializeState,
   endpointId,
@@ -25,6 +27,8 @@ import { observeBodySignals, observeHeaderSignals, observeHitSignals } from '../
 import { evaluatePosture } from '../risk/findings.js';
 import { POSTURE_RULES } from '../risk/posture-rules.js';
 import { createStructuralRewriter, findStructuralMerges, type SiblingCandidate, type StructuralMerge } from '../discover/structural-merge.js';
+import { createConformanceStage, operationPaths, type ConformanceStats, type EndpointKey } from '../conformance/stage.js';
+import type { ActiveSpecs } from '../conformance/active-specs.js';
 
 /** A record from a source: a normalized event, or a reject with its reason. */
 export type IngestRecord = { kind: 'event'; event: ApiEvent; line?: number } | { kind: 'reject'; reject: Reject };
@@ -56,18 +60,25 @@ export interface PipelineDeps {
   classInfo: (id: string) => ClassInfo;
   logger: Logger;
   rules?: readonly PostureRule[];
+  /** The registered specs traffic is checked against (conformance); without it, no conformance. */
+  specs?: ActiveSpecs;
   /** Clock for `at` stamps (tests pin it). */
   now?: () => Date;
 }
 
 /**
- * The ingestion pipeline: normalized events -> redact -> discover -> classify -> aggregate -> store.
+ * The ingestion pipeline: normalized events -> redact -> discover -> classify -> conformance -> aggregate -> store.
  *
  * Every event updates its endpoint's counters (calls, status, latency, consumers, authentication,
  * encryption, exposure) and the data classes found in its URL and headers. A sample of events per
  * endpoint (the first `analyseFirst`, then one in `analyseEvery`) also goes through full body
  * redaction, parameter inference and body classification: the expensive part runs on a bounded
  * share of traffic, while counters stay exact. State is aggregate-only and bounded by endpoints.
+ *
+ * Conformance (`src/conformance/stage.ts`): every call is counted for the spec operation it matches, or
+ * for its endpoint as shadow, on hosts a registered spec covers; analysed calls are also validated against
+ * the operation (parameters, bodies, status, content types). The specs are (re)loaded at `open` and at
+ * the start of each `ingest`; their paths also seed the templater, so endpoints take the spec's templates.
  *
  * @example
  * const pipeline = createPipeline({ store, config, redactor, templater, exposure, classInfo, logger });
@@ -82,6 +93,9 @@ export interface Pipeline {
   ingest(records: AsyncIterable<IngestRecord | IngestRecord[]> | Iterable<IngestRecord | IngestRecord[]>, opts?: { flushEvery?: number }): Promise<IngestReport>;
   flush(): Promise<FlushReport>;
   endpointCount(): number;
+  /** Reloads the registered specs; true when they changed (`ingest` does this first). */
+  refreshSpecs(): Promise<boolean>;
+  conformanceStats(): ConformanceStats;
 }
 
 const MAX_FIRST_REJECTS = 100;
@@ -95,18 +109,6 @@ function responseShape(state: EndpointState): string | null {
   const keys: string[] = [];
   for (const k in state.params) if (k.startsWith('response|body|') && state.params[k]!.seen * 2 >= state.analysed) keys.push(k.slice(14));
   return keys.length ? keys.sort().join(',') : null;
-}
-
-const NOTHING: Record<string, string> = Object.freeze({}) as Record<string, string>;
-
-/** The part of an event every call needs redacted: its URL (templating and URL data classes). */
-function urlOnly(e: ApiEvent): ApiEvent {
-  const { request } = e;
-  return {
-    timestamp: e.timestamp,
-    source: e.source,
-    request: { method: request.method, scheme: request.scheme, host: request.host, path: request.path, query: request.query, headers: NOTHING, cookies: NOTHING },
-  };
 }
 
 /** Names of template segments by path segment index (index as in `path.split('/')`). */
@@ -123,6 +125,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const rules = deps.rules ?? POSTURE_RULES;
   const now = deps.now ?? (() => new Date());
   const { analyseFirst, analyseEvery, samplesPerEndpoint } = config.discovery;
+  const { validateEvery } = config.conformance;
 
   const states = new Map<string, EndpointState>();
   const dirty = new Set<string>();
@@ -133,6 +136,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let pendingRejects: Reject[] = [];
 
   const keyOf = (host: string, method: string, template: string) => `${host} ${method} ${template}`;
+  const conformance = createConformanceStage(config.conformance);
+  /** The coverage last saved per endpoint state, to re-save only endpoints whose coverage a spec change moved. */
+  const coverageSaved = new WeakMap<EndpointState, string>();
+  const coverageKey = (c: Endpoint['coverage']) => (c ? `${c.status} ${c.specId}@${c.version} ${c.operation?.method ?? ''} ${c.operation?.path ?? ''}` : '');
   const readCredentials = createCredentialReader();
   const structural = createStructuralRewriter();
   const paramNamesCache = new Map<string, (string | null)[]>();
@@ -147,11 +154,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 
   function process(event: ApiEvent): void {
-    const ts = Date.parse(event.timestamp);
+    const ts = isoToMs(event.timestamp);
     // Redact stage: facts about credentials are read here, then every later stage sees redacted data only.
     const facts = readCredentials(event, ts);
-    const light = redactor.redactEvent(urlOnly(event));
-    const req = light.event.request;
+    const url = redactor.redactUrl(event.request);
+    const req = { host: event.request.host, method: event.request.method, path: url.path };
     const template = structural.rewrite(req.host, req.method, templater.observe(req.host, req.method, req.path).template);
     const key = keyOf(req.host, req.method, template);
     let state = states.get(key);
@@ -163,15 +170,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const client = exposure.classify(event.request.clientAddress, event.request.headers['x-forwarded-for']);
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
+    conformance.observe(state, req.path, ts);
     const names = paramNamesOf(template);
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
     // Headers, cookies and bodies are redacted (and classified) only on analysed events; the others
     // are counted and dropped without any of those values being kept.
-    const red = analyse ? redactor.redactEvent(event) : light;
+    if (!analyse) {
+      observeHits(state, url.hits, names);
+      observeHitSignals(state, url.hits, facts, names);
+      return;
+    }
+    const red = redactor.redactEvent(event);
     observeHits(state, red.hits, names);
     observeHitSignals(state, red.hits, facts, names);
-    if (!analyse) return;
 
     state.analysed++;
     const r = red.event;
@@ -192,6 +204,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (red.responseJson !== undefined) observeJson(state.params, 'response', red.responseJson);
       observeBodySignals(state, r);
     }
+    // Validation is the costly part of conformance: every analysed call of an endpoint's first ones, then one in `validateEvery`.
+    if (state.analysed <= analyseFirst || state.analysed % validateEvery === 0) conformance.analyse(state, r, red.requestJson, red.responseJson, ts);
     if (samplesPerEndpoint > 0) {
       let list = samples.get(key);
       if (!list) samples.set(key, (list = []));
@@ -228,6 +242,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     learnStructure();
     const removed: string[] = [];
     const renamed = new Map<string, string>();
+    const renamedTo = new Map<string, EndpointKey>();
     let merged = 0;
     for (const [key, state] of [...states]) {
       const m = { template: structural.rewrite(state.host, state.method, templater.resolve(state.host, state.method, state.template).template) };
@@ -245,11 +260,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         states.set(newKey, state);
       }
       dirty.add(newKey);
-      renamed.set(oldId, endpointId(state.host, state.method, m.template));
+      const newId = endpointId(state.host, state.method, m.template);
+      renamed.set(oldId, newId);
+      renamedTo.set(newId, states.get(newKey)!);
       if (persisted.has(oldId)) removed.push(oldId);
       persisted.delete(oldId);
       merged++;
     }
+    conformance.renamed(renamed, renamedTo);
     const rows: StoredEndpoint[] = [];
     const findings: Finding[] = [];
     for (const key of dirty) {
@@ -266,6 +284,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         classInfo,
         config.risk,
       );
+      const coverage = conformance.coverageOf(state);
+      endpoint.coverage = coverage;
+      if (coverage?.status === 'documented') endpoint.documented = true;
+      coverageSaved.set(state, coverageKey(coverage));
       try {
         findings.push(...evaluatePosture(rules, { endpoint, signals: state.signals, classInfo }, state, at));
       } catch (err) {
@@ -278,6 +300,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     samples = new Map();
     await store.saveEndpoints(rows, removed);
     for (const r of rows) persisted.add(r.endpoint.id);
+    // After the endpoints: shadow rows and findings refer to them.
+    const { findings: conformanceFindings, ...batch } = conformance.collect(at);
+    if (Object.values(batch).some((list) => list.length > 0)) await store.saveConformance(batch);
+    findings.push(...conformanceFindings);
     if (findings.length) await store.saveFindings(findings);
     if (sampleBatch.length) await store.addSamples(sampleBatch, samplesPerEndpoint);
     if (pendingRejects.length) {
@@ -295,6 +321,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return { endpointsSaved: rows.length, endpointsMerged: merged, findings: findings.length };
   }
 
+  /**
+   * Loads the registered specs into the conformance stage. On a change, the specs' paths seed the templater
+   * and the endpoints whose coverage moved are marked for saving.
+   */
+  async function refreshSpecs(): Promise<boolean> {
+    if (!deps.specs) return false;
+    const active = await deps.specs.load();
+    if (!conformance.setSpecs(active)) return false;
+    for (const spec of active) {
+      const templates = spec.model.operations.flatMap((op) => operationPaths(op).map((path) => ({ method: op.method.toUpperCase(), path })));
+      for (const host of spec.hosts) templater.addKnownTemplates(host, templates);
+    }
+    for (const [key, state] of states) {
+      if ((coverageSaved.get(state) ?? '') !== coverageKey(conformance.coverageOf(state))) dirty.add(key);
+    }
+    return true;
+  }
+
   return {
     async open() {
       const saved = await store.getMeta(TEMPLATER_META);
@@ -306,10 +350,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (!s) continue;
         states.set(keyOf(s.host, s.method, s.template), s);
         persisted.add(row.endpoint.id);
+        coverageSaved.set(s, coverageKey(row.endpoint.coverage));
+      }
+      if (deps.specs) {
+        conformance.load(await store.loadConformance());
+        await refreshSpecs();
       }
     },
     process,
+    refreshSpecs,
+    conformanceStats: () => conformance.stats(),
     async ingest(records, opts = {}) {
+      await refreshSpecs();
       const flushEvery = opts.flushEvery ?? 100_000;
       const before = new Set(persisted);
       const report: IngestReport = { accepted: 0, rejected: 0, rejectReasons: {}, firstRejects: [], endpoints: 0, newEndpoints: 0, findings: 0 };

@@ -9,10 +9,12 @@ const MIN_TEXT_SCAN = 12;
 /** Collects deduplicated hits for one event. */
 export class HitSet {
   readonly list: DataClassHit[] = [];
-  private readonly seen = new Set<string>();
+  // Most calls have no hit at all: the set is made on the first one.
+  private seen: Set<string> | undefined;
 
   add(dataClass: string, direction: Direction, location: ValueLocation, name: string): void {
     const k = `${dataClass}\u0000${direction}\u0000${location}\u0000${name}`;
+    this.seen ??= new Set();
     if (this.seen.has(k)) return;
     this.seen.add(k);
     this.list.push({ dataClass, direction, location, name });

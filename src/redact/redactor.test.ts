@@ -646,3 +646,33 @@ describe('createRedactor: less common places', () => {
     }
   });
 });
+
+describe('redactUrl', () => {
+  const urls: Array<{ path: string; query: Record<string, string[]> }> = [
+    { path: '/v1/users/alice@example.com/orders/42', query: {} },
+    { path: '/password-reset/8f14e45fceea167a5a36dedd4bea2543', query: { email: ['bob@example.org'], page: ['2'] } },
+    { path: '/v1/products/10303/reviews', query: { api_key: ['sk_live_51HabcdefghijklmnopqrstuvWX'] } },
+    { path: '/files/a%40b.example.com/4111111111111111', query: { q: ['plain words'] } },
+    { path: '/session/' + 'x'.repeat(80) + '/v1', query: {} },
+  ];
+
+  it('gives what redactEvent gives for the URL, including on repeated calls (memoised clean segments)', () => {
+    const r = createRedactor({ secret: SECRET });
+    for (let round = 0; round < 3; round++) {
+      for (const u of urls) {
+        const full = r.redactEvent(event({ request: { method: 'GET', path: u.path, query: u.query } }));
+        const url = r.redactUrl(u);
+        expect(url.path).toBe(full.event.request.path);
+        expect(url.query).toEqual(full.event.request.query);
+        expect(url.hits).toEqual(full.hits.filter((h) => h.location === 'path' || h.location === 'query'));
+      }
+    }
+  });
+
+  it('still redacts a sensitive segment after the same segment was seen clean under another key', () => {
+    const r = createRedactor({ secret: SECRET });
+    expect(r.redactUrl({ path: '/v1/tags/hunter2', query: {} }).path).toBe('/v1/tags/hunter2');
+    const reset = r.redactUrl({ path: '/password/hunter2', query: {} });
+    expect(reset.path).not.toContain('hunter2');
+  });
+});

@@ -20,6 +20,10 @@ export const TRUNCATION_MARK = '…[TRUNCATED]';
 export const CLIENT_ADDRESS_HIT = 'client-address';
 /** Distinct header names whose credential class is remembered per redactor. */
 const HEADER_MEMO_SIZE = 2048;
+/** Distinct clean (previous segment, segment) pairs remembered per redactor. */
+const SEGMENT_MEMO_SIZE = 16_384;
+/** Longer segments are classified every time: they are rarely repeated and would bloat the memo. */
+const MAX_MEMO_SEGMENT = 64;
 
 export interface RedactorOptions {
   /** Installation secret (at least 16 bytes) keying the placeholder HMAC. */
@@ -50,6 +54,11 @@ export interface RedactionResult {
 export interface Redactor {
   /** Returns a redacted deep copy; the input is not modified. */
   redactEvent(event: ApiEvent): RedactionResult;
+  /**
+   * Only the URL of a request (path and query), for stages that need every call's URL but not its
+   * headers or bodies: cheaper than `redactEvent` on an event stripped to its URL, with the same result.
+   */
+  redactUrl(request: Pick<ApiRequest, 'path' | 'query'>): { path: string; query: ApiRequest['query']; hits: DataClassHit[] };
   /** For log lines and error messages. */
   redactText(text: string): string;
   /** `[REDACTED:<class>:<16 hex of HMAC-SHA256(secret, class + ':' + value)>]` */
@@ -107,6 +116,12 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     return cls ?? undefined;
   };
 
+  // Path segments repeat in nearly every call (`v1`, `orders`, popular ids). Those found clean under their
+  // previous segment are remembered, so a call's URL is classified once per distinct (key, segment) pair.
+  // Only clean pairs are kept, only in memory, and the memo is dropped when full. Nested sets rather than
+  // concatenated keys: hashing a fresh concatenation would cost about as much as classifying.
+  const cleanSegments = new Map<string, Set<string>>();
+  let cleanCount = 0;
   function redactPath(path: string, hits: HitSet): string {
     const segs = path.split('/');
     let changed = false;
@@ -114,12 +129,26 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     for (let i = 1; i < segs.length; i++) {
       const raw = segs[i]!;
       if (raw.length === 0) continue;
+      const memo = raw.length <= MAX_MEMO_SEGMENT ? cleanSegments.get(prevKey ?? '') : undefined;
+      if (memo !== undefined && memo.has(raw)) {
+        prevKey = raw.includes('%') ? pathSegmentValue(raw) : raw;
+        continue;
+      }
       const value = pathSegmentValue(raw);
       // The previous segment acts as the key: `/password-reset/<token>`, `/session/<id>`.
       const r = core.scalar(value, prevKey);
       if (r !== null) {
         segs[i] = recordHits(hits, r, 'request', 'path', `/${i}`);
         changed = true;
+      } else if (raw.length <= MAX_MEMO_SEGMENT) {
+        if (cleanCount >= SEGMENT_MEMO_SIZE) {
+          cleanSegments.clear();
+          cleanCount = 0;
+        }
+        let set = cleanSegments.get(prevKey ?? '');
+        if (set === undefined) cleanSegments.set(prevKey ?? '', (set = new Set()));
+        set.add(raw);
+        cleanCount++;
       }
       prevKey = value.length <= 64 ? value : undefined;
     }
@@ -298,6 +327,16 @@ export function createRedactor(opts: RedactorOptions): Redactor {
   }
 
   return {
+    redactUrl(request) {
+      const hits = new HitSet();
+      const path = redactPath(request.path, hits);
+      let query = request.query;
+      for (const _ in query) {
+        query = redactQuery(query, hits);
+        break;
+      }
+      return { path, query, hits: hits.list };
+    },
     redactEvent(event) {
       const hits = new HitSet();
       const req = redactRequest(event.request, hits);

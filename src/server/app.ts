@@ -22,6 +22,7 @@ import { findingRoutes } from './routes/findings.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { specRoutes } from './routes/specs.js';
+import { specGenerateRoutes } from './routes/spec-generate.js';
 
 export interface ServerDeps {
   store: Store;
@@ -52,6 +53,7 @@ export const ROUTES: readonly RouteDef<ServerContext>[] = [
   ...authRoutes,
   ...inventoryRoutes,
   ...findingRoutes,
+  ...specGenerateRoutes,
   ...specRoutes,
   ...adminRoutes,
   ...eventRoutes,

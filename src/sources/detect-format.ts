@@ -7,6 +7,8 @@ export const ENVOY_HEAD = /^\[\d{4}-\d{2}-\d{2}T[\d:.]{5,20}Z?\] "/;
 // Each \S+ is followed by a space it cannot match, so there is no backtracking ambiguity.
 export const NGINX_HEAD = /^\S{1,256} \S{1,256} \S{1,256} \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\] "/;
 export const HAR_HEAD = /^\{\s*"log"\s*:\s*\{/;
+/** A raw HTTP/1.x request line (CSIC 2010 dumps, a proxy's saved request). \S+ stops at the space before the version. */
+export const RAW_HTTP_HEAD = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE) \S+ HTTP\/\d(?:\.\d)?\r?$/;
 
 /**
  * Which format a JSON log record is in, from its keys; null when it is not an access-log record
@@ -66,5 +68,6 @@ export function detectFormat(head: Buffer, fileName?: string): SourceFormat | nu
   const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length);
   if (ENVOY_HEAD.test(firstLine)) return 'envoy';
   if (NGINX_HEAD.test(firstLine)) return 'nginx';
+  if (RAW_HTTP_HEAD.test(firstLine)) return 'raw-http';
   return null;
 }

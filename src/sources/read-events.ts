@@ -17,6 +17,7 @@ import { mapKongRecord } from './kong.js';
 import { splitLines } from './line-splitter.js';
 import { isRec, type Rec } from './map-util.js';
 import { mapNginxLine } from './nginx.js';
+import { mapRawHttpRequest, RawHttpScanner, type RawHttpItem, type RawHttpMapContext } from './raw-http.js';
 import { DEFAULT_MAX_RECORD_BYTES, type LineMapper, type MapContext, type MapResult, type ReadOptions, type ReadResult, type RecordMapper, type SourceFormat } from './types.js';
 
 const SNIFF_BYTES = 64 * 1024;
@@ -37,8 +38,8 @@ export interface StreamReadOptions extends ReadOptions {
 }
 
 /**
- * Read a traffic file (HAR, NDJSON, nginx/Envoy access logs, Kong/API Gateway/Caddy/Traefik JSON logs;
- * any of them gzipped) as normalized events and counted rejects. Memory stays bounded by the largest
+ * Read a traffic file (HAR, NDJSON, nginx/Envoy access logs, Kong/API Gateway/Caddy/Traefik JSON logs,
+ * raw HTTP/1.x request dumps; any of them gzipped) as normalized events and counted rejects. Memory stays bounded by the largest
  * single record, whatever the file size. A missing file throws `not_found`; bad content never throws.
  *
  * @example
@@ -60,15 +61,18 @@ export function readEventBatches(path: string, opts: ReadOptions = {}): AsyncIte
   return {
     async *[Symbol.asyncIterator]() {
       let totalBytes: number;
+      let mtime: Date;
       try {
         const s = await stat(path);
         if (!s.isFile()) throw invalidInput(`not a regular file: ${path}`);
         totalBytes = s.size;
+        mtime = s.mtime;
       } catch (err) {
         if ((err as { code?: unknown }).code === 'ENOENT') throw notFound(`file not found: ${path}`);
         throw err;
       }
-      yield* readBatchesFromStream(createReadStream(path, { highWaterMark: 256 * 1024 }), { ...opts, fileName: path, totalBytes });
+      const defaultTimestamp = opts.defaultTimestamp ?? mtime.toISOString();
+      yield* readBatchesFromStream(createReadStream(path, { highWaterMark: 256 * 1024 }), { ...opts, fileName: path, totalBytes, defaultTimestamp });
     },
   };
 }
@@ -107,7 +111,7 @@ export async function* readBatchesFromStream(stream: Readable | AsyncIterable<Bu
     }
     format = detectFormat(Buffer.concat(head), name) ?? undefined;
     if (format === undefined) {
-      yield [rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log)')];
+      yield [rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log, raw-http)')];
       return;
     }
   }
@@ -118,7 +122,11 @@ export async function* readBatchesFromStream(stream: Readable | AsyncIterable<Bu
   const ctx: MapContext = opts.defaultHost === undefined ? {} : { defaultHost: opts.defaultHost };
   const maxRecord = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (format === 'har') yield* readHar(replay(), name, limits, maxRecord);
-  else yield* readLines(replay(), format, name, limits, maxRecord, ctx);
+  else if (format === 'raw-http') {
+    const rawCtx: RawHttpMapContext = { charset: opts.charset ?? 'auto', defaultTimestamp: opts.defaultTimestamp ?? new Date().toISOString() };
+    if (opts.defaultHost !== undefined) rawCtx.defaultHost = opts.defaultHost;
+    yield* readRawHttp(replay(), name, limits, maxRecord, rawCtx);
+  } else yield* readLines(replay(), format, name, limits, maxRecord, ctx);
   if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
 }
 
@@ -178,8 +186,23 @@ async function* readHar(chunks: AsyncIterable<Buffer>, name: string | undefined,
     if (tail.length) yield tail;
   }
 
+async function* readRawHttp(
+  chunks: AsyncIterable<Buffer>, name: string | undefined, limits: NormalizeLimits, maxRequestBytes: number, ctx: RawHttpMapContext,
+): AsyncGenerator<ReadResult[]> {
+  // Header count is bounded here too, so a flood of header lines is never held before normalize rejects it.
+  const scanner = new RawHttpScanner({ maxRequestBytes, maxHeaders: limits.maxHeaders, maxBodyKeep: Math.max(limits.maxBodyBytes + 4, 1024) });
+  const handle = (items: RawHttpItem[]): ReadResult[] =>
+    items.map((item) => (item.kind === 'error' ? rejectOf(name, item.line, item.reason, 'raw-http') : toResult(mapRawHttpRequest(item, ctx), 'raw-http', name, item.line, limits)));
+  for await (const chunk of chunks) {
+    const out = handle(scanner.push(chunk));
+    if (out.length) yield out;
+  }
+  const tail = handle(scanner.end());
+  if (tail.length) yield tail;
+}
+
   async function* readLines(
-    chunks: AsyncIterable<Buffer>, format: Exclude<SourceFormat, 'har'>, name: string | undefined,
+    chunks: AsyncIterable<Buffer>, format: Exclude<SourceFormat, 'har' | 'raw-http'>, name: string | undefined,
     limits: NormalizeLimits, maxLineBytes: number, ctx: MapContext,
   ): AsyncGenerator<ReadResult[]> {
     const recordMapper = RECORD_MAPPERS[format];

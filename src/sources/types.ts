@@ -1,7 +1,8 @@
 import type { ApiEvent, Reject } from '../contracts/api-event.js';
 import type { NormalizeLimits } from '../normalize/limits.js';
+import type { RawHttpCharset } from './raw-http.js';
 
-export const SOURCE_FORMATS = ['har', 'ndjson', 'nginx', 'envoy', 'kong', 'aws-apigw', 'json-log'] as const;
+export const SOURCE_FORMATS = ['har', 'ndjson', 'nginx', 'envoy', 'kong', 'aws-apigw', 'json-log', 'raw-http'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 /** What a reader yields: a normalized event with its position (line, or entry index for HAR), or a reject. */
@@ -15,8 +16,12 @@ export interface ReadOptions {
   defaultHost?: string;
   /** Called as compressed/raw input bytes are consumed. `totalBytes` is 0 when unknown (a pipe). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
-  /** A single HAR entry or log line larger than this is a reject (default 32 MiB). */
+  /** A single HAR entry, log line or raw HTTP request larger than this is a reject (default 32 MiB). */
   maxRecordBytes?: number;
+  /** How raw HTTP dumps are decoded: UTF-8, ISO-8859-1, or per request (default `auto`). See raw-http.ts. */
+  charset?: RawHttpCharset;
+  /** Timestamp for records that carry none (raw HTTP dumps): default the file's modification time, else now. */
+  defaultTimestamp?: string;
 }
 
 /**

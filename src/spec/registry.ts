@@ -59,10 +59,22 @@ import { scoreSpec } from './score.js';
  * The command line working on the data directory: whoever can open the database file can change it
  * anyway, so it acts unscoped, and the audit log names it `system` / `cli`.
  */
-export const LOCAL_OPERATOR = Object.freeze({ local: true as const });
+export const LOCAL_OPERATOR: LocalCaller = Object.freeze({ local: true as const });
 
-/** Who imports or reads: a signed-in caller (API, console), or the local operator (CLI). */
-export type SpecCaller = Caller | typeof LOCAL_OPERATOR;
+/**
+ * The server's spec watcher (`specs.watch`): acts unscoped like the local operator (the paths are the
+ * operator's configuration), and the audit log and version history name it `system` / `spec-watch`.
+ */
+export const SPEC_WATCHER: LocalCaller = Object.freeze({ local: true as const, actor: 'spec-watch' });
+
+/** Bulwark itself, acting for whoever runs it: `actor` names it in the audit log (default `cli`). */
+export interface LocalCaller {
+  readonly local: true;
+  readonly actor?: string;
+}
+
+/** Who imports or reads: a signed-in caller (API, console), or the local operator (CLI, spec watcher). */
+export type SpecCaller = Caller | LocalCaller;
 
 export interface SpecImportInput {
   /** The spec text, YAML or JSON. */
@@ -318,12 +330,12 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
   };
 }
 
-function isLocal(caller: SpecCaller): caller is typeof LOCAL_OPERATOR {
+function isLocal(caller: SpecCaller): caller is LocalCaller {
   return 'local' in caller;
 }
 
 function actorOf(caller: SpecCaller): { kind: AuditActorKind; id: string | null } {
-  return isLocal(caller) ? { kind: 'system', id: 'cli' } : { kind: caller.principal.kind, id: caller.principal.id };
+  return isLocal(caller) ? { kind: 'system', id: caller.actor ?? 'cli' } : { kind: caller.principal.kind, id: caller.principal.id };
 }
 
 /** What the audit log keeps of a spec: its links and latest version, never its text. */

@@ -56,6 +56,7 @@ export function summarizeEndpoint(endpoint: Endpoint): EndpointSummary {
     plainHttp: endpoint.encryption.plainHttpCalls > 0,
     dataClasses: endpointDataClasses(endpoint),
     authKinds: endpointAuthKinds(endpoint),
+    coverage: endpoint.coverage ?? null,
   };
 }
 

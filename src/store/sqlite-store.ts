@@ -51,6 +51,7 @@ import {
   type UserTokenPurpose,
 } from './store.js';
 import { timestampMs } from './timestamps.js';
+import { connectConformance, COVERAGE_COLUMN, parseCoverage } from './sqlite-conformance.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for a private in-process database (tests, one-shot CLI runs). */
@@ -409,6 +410,18 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     deleteSpec(id) {
       return op('deleteSpec', (c) => c.st.deleteSpec.run(id).changes > 0);
     },
+
+    saveConformance(batch) {
+      return op('saveConformance', (c) => c.saveConformance(batch));
+    },
+
+    loadConformance() {
+      return op('loadConformance', (c) => c.loadConformance());
+    },
+
+    specConformance(specId, opts) {
+      return op('specConformance', (c) => c.specConformance(specId, opts.hosts, listLimit(opts.limit), opts.scope ?? 'all'));
+    },
   };
 }
 
@@ -503,8 +516,8 @@ function connect(db: Database.Database) {
     deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE id = ?'),
     deleteEndpointSamples: db.prepare('DELETE FROM samples WHERE endpoint_id = ?'),
     deleteEndpointFindings: db.prepare('DELETE FROM findings WHERE endpoint_id = ?'),
-    getEndpoint: db.prepare('SELECT doc, application_id FROM endpoints WHERE id = ?'),
-    allEndpointStates: db.prepare('SELECT doc, application_id, state FROM endpoints ORDER BY id'),
+    getEndpoint: db.prepare(`SELECT doc, application_id, ${COVERAGE_COLUMN} FROM endpoints WHERE id = ?`),
+    allEndpointStates: db.prepare(`SELECT doc, application_id, ${COVERAGE_COLUMN}, state FROM endpoints ORDER BY id`),
 
     getFinding: db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE id = ?`),
     upsertFinding: db.prepare(`
@@ -627,6 +640,7 @@ function connect(db: Database.Database) {
     deleteSpec: db.prepare('DELETE FROM specs WHERE id = ?'),
   };
 
+  const conformance = connectConformance(db);
   const queryCache = new Map<string, Database.Statement>();
   function cached(sql: string): Database.Statement {
     let stmt = queryCache.get(sql);
@@ -691,6 +705,7 @@ function connect(db: Database.Database) {
         application_id: applicationId,
         auth_kinds: JSON.stringify(endpointAuthKinds(e)),
       });
+      conformance.setCoverage(e.id, e.coverage);
       // Most re-saves only move counters; rewriting the child rows only when the set changed keeps a
       // batch of thousands cheap.
       if (previous?.data_classes !== classesJson) {
@@ -713,6 +728,9 @@ function connect(db: Database.Database) {
     if (q.authKind !== undefined) w.add('instr(auth_kinds, ?) > 0', JSON.stringify(q.authKind));
     if (q.plainHttp !== undefined) w.add('plain_http = ?', q.plainHttp ? 1 : 0);
     if (q.documented !== undefined) w.add('documented = ?', q.documented ? 1 : 0);
+    if (q.coverage === 'none') w.add('NOT EXISTS (SELECT 1 FROM endpoint_coverage c WHERE c.endpoint_id = endpoints.id)');
+    else if (q.coverage !== undefined) w.add('EXISTS (SELECT 1 FROM endpoint_coverage c WHERE c.endpoint_id = endpoints.id AND c.status = ?)', q.coverage);
+    if (q.spec !== undefined) w.add('EXISTS (SELECT 1 FROM endpoint_coverage c WHERE c.endpoint_id = endpoints.id AND c.spec_id = ?)', q.spec);
     if (q.host !== undefined) w.add('host = ?', q.host);
     if (q.method !== undefined) w.add('method = ?', q.method.toUpperCase());
     if (q.riskLevel !== undefined) w.add('risk_level = ?', q.riskLevel);
@@ -1275,6 +1293,9 @@ function connect(db: Database.Database) {
     listFindings: (q: FindingQuery) => listFindings.deferred(q),
     addSamples: (samples: EventSample[], max: number) => addSamples.immediate(samples, max),
     addRejects: (rejects: StoredReject[], max: number) => addRejects.immediate(rejects, max),
+    saveConformance: conformance.saveConformance,
+    loadConformance: conformance.loadConformance,
+    specConformance: conformance.specConformance,
   };
 }
 
@@ -1381,7 +1402,7 @@ const FINDING_SORTS: Record<FindingSort, { columns: string[]; defaultOrder: 'asc
 
 const SUMMARY_COLUMNS =
   'id, host, api, application_id, method, path_template, first_seen, last_seen, calls, consumers, documented, risk_score, ' +
-  'risk_level, internet_exposed, authenticated, plain_http, data_classes, auth_kinds';
+  `risk_level, internet_exposed, authenticated, plain_http, data_classes, auth_kinds, ${COVERAGE_COLUMN}`;
 
 interface SummaryRow {
   id: string;
@@ -1402,6 +1423,7 @@ interface SummaryRow {
   plain_http: number;
   data_classes: string;
   auth_kinds: string;
+  coverage: string | null;
 }
 
 function rowToSummary(r: SummaryRow): EndpointSummary {
@@ -1424,17 +1446,25 @@ function rowToSummary(r: SummaryRow): EndpointSummary {
     plainHttp: r.plain_http === 1,
     dataClasses: JSON.parse(r.data_classes) as string[],
     authKinds: JSON.parse(r.auth_kinds) as EndpointSummary['authKinds'],
+    coverage: parseCoverage(r.coverage),
   };
 }
 
 interface EndpointDocRow {
   doc: string;
   application_id: string | null;
+  coverage?: string | null;
 }
 
-/** The application lives in its column: re-assignment updates the column, not every document. */
+/**
+ * The application lives in its column: re-assignment updates the column, not every document. Coverage
+ * lives in its table (deleting a spec deletes the coverage it gave), when the query reads it.
+ */
 function rowToEndpoint(r: EndpointDocRow): Endpoint {
-  return { ...(JSON.parse(r.doc) as Endpoint), applicationId: r.application_id };
+  const e: Endpoint = { ...(JSON.parse(r.doc) as Endpoint), applicationId: r.application_id };
+  // An endpoint saved without coverage (before conformance, or by a caller that does not set it) reads back as saved.
+  if (r.coverage !== undefined && (r.coverage !== null || 'coverage' in e)) e.coverage = parseCoverage(r.coverage);
+  return e;
 }
 
 const FINDING_COLUMNS = 'doc, status, application_id';

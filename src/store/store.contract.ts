@@ -5,6 +5,7 @@ import { DomainError } from '../errors/domain-errors.js';
 import { authKinds, dataClasses, makeEndpoint, makeFinding, risk } from './fixtures/builders.js';
 import type { Application } from '../contracts/identity.js';
 import type { SpecFindingView } from '../contracts/spec-registry.js';
+import type { SpecCoverage } from '../contracts/conformance.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './audit-chain.js';
 import {
   ENDPOINT_SORT_KEYS,
@@ -21,6 +22,9 @@ import {
   type StoredToken,
   type StoredUser,
   type StoredUserToken,
+  type StoredConformanceOperation,
+  type StoredDriftItem,
+  type StoredShadowItem,
 } from './store.js';
 
 export interface StoreContractOptions {
@@ -265,6 +269,7 @@ export function storeContract(
           plainHttp: false,
           dataClasses: ['email', 'phone'],
           authKinds: ['bearer-jwt', 'none'],
+          coverage: null,
         });
         // A kind counted zero times was not seen.
         expect(byId.get('ep-b')).toMatchObject({ authenticated: true, plainHttp: true, documented: true, dataClasses: ['email'], authKinds: ['api-key-header'] });
@@ -1475,6 +1480,174 @@ export function storeContract(
         expect(await s.getSpec('spec-1')).toEqual(spec);
         expect(await s.getSpecVersion('spec-1', 1)).toEqual({ ...first, specId: 'spec-1', version: 1 });
         expect((await s.addSpecVersion('spec-1', specVersion({ sha256: sha('next') }), shopLinks))?.version.version).toBe(2);
+      });
+    });
+
+    describe('conformance', () => {
+      const HOST = 'api.shop.example';
+      const ep = (path: string, method: Endpoint['method'] = 'GET') => makeEndpoint({ host: HOST, pathTemplate: path, method });
+      const coverage = (over: Partial<SpecCoverage> = {}): SpecCoverage => ({
+        status: 'documented',
+        specId: 'spec-1',
+        specName: 'Shop',
+        version: 1,
+        operation: { method: 'GET', path: '/orders/{id}', operationId: 'getOrder', deprecated: false },
+        ...over,
+      });
+      const operation = (over: Partial<StoredConformanceOperation> = {}): StoredConformanceOperation => ({
+        specId: 'spec-1',
+        version: 1,
+        method: 'GET',
+        path: '/orders/{id}',
+        operationId: 'getOrder',
+        deprecated: false,
+        fullPath: '/v1/orders/{id}',
+        calls: 3,
+        firstSeen: T(1),
+        lastSeen: T(2),
+        endpoints: [{ id: 'ep-1', host: HOST, pathTemplate: '/v1/orders/{id}' }],
+        samples: [],
+        state: { reported: { x: 1 } },
+        ...over,
+      });
+      const drift = (id: string, count: number, over: Partial<StoredDriftItem> = {}): StoredDriftItem => ({
+        specId: 'spec-1',
+        id,
+        operation: { method: 'GET', path: '/orders/{id}', operationId: 'getOrder', deprecated: false },
+        kind: 'undocumented-parameter',
+        location: 'query',
+        field: id,
+        keyword: null,
+        message: 'query parameter is not in the spec',
+        count,
+        accepted: count,
+        firstSeen: T(1),
+        lastSeen: T(3),
+        endpoints: [],
+        samples: [{ at: T(3), endpointId: 'ep-1', request: `GET /v1/orders/1?${id}=1`, status: 200, value: '"1"' }],
+        ...over,
+      });
+      const shadow = (e: Endpoint, calls: number, host = HOST): StoredShadowItem => ({
+        endpointId: e.id,
+        host,
+        method: e.method,
+        pathTemplate: e.pathTemplate,
+        calls,
+        firstSeen: T(1),
+        lastSeen: T(2),
+        samples: [],
+        state: { reported: {} },
+      });
+      const empty = { specs: [], operations: [], removedOperations: [], clearDrift: [], drift: [], shadow: [], removedShadow: [] };
+
+      beforeEach(async () => {
+        await store.createSpec({ id: 'spec-1', name: 'Shop', links: links({ hosts: [HOST] }) }, specVersion({}));
+      });
+
+      it('keeps an endpoint\'s coverage; lists, filters and reads it; deleting the spec takes it away', async () => {
+        const documented = { ...ep('/v1/orders/{id}'), coverage: coverage() };
+        const shadowEp = { ...ep('/v1/internal'), coverage: coverage({ status: 'shadow', operation: null }) };
+        const unknown = { ...makeEndpoint({ host: 'other.example', pathTemplate: '/x' }), coverage: null };
+        const legacy = makeEndpoint({ host: 'legacy.example', pathTemplate: '/y' });
+        await store.saveEndpoints([documented, shadowEp, unknown, legacy].map((endpoint) => ({ endpoint, state: {} })));
+        expect((await store.getEndpoint(documented.id))?.coverage).toEqual(coverage());
+        // Saved without coverage: reads back without it (and lists as none).
+        expect((await store.getEndpoint(legacy.id))?.coverage).toBeUndefined();
+        const rows = (await store.listEndpoints({ sort: 'path' })).items;
+        expect(Object.fromEntries(rows.map((r) => [r.pathTemplate, r.coverage?.status ?? null]))).toEqual({ '/v1/orders/{id}': 'documented', '/v1/internal': 'shadow', '/x': null, '/y': null });
+        const filter = async (q: EndpointQuery) => (await store.listEndpoints({ ...q, sort: 'path' })).items.map((r) => r.pathTemplate);
+        expect(await filter({ coverage: 'documented' })).toEqual(['/v1/orders/{id}']);
+        expect(await filter({ coverage: 'shadow' })).toEqual(['/v1/internal']);
+        expect(await filter({ coverage: 'none' })).toEqual(['/x', '/y']);
+        expect(await filter({ spec: 'spec-1' })).toEqual(['/v1/internal', '/v1/orders/{id}']);
+        expect(await filter({ spec: 'spec-1', coverage: 'shadow' })).toEqual(['/v1/internal']);
+
+        // A save without coverage leaves it; null clears it; a spec that does not exist gives none.
+        await store.saveEndpoints([{ endpoint: ep('/v1/orders/{id}'), state: {} }]);
+        expect((await store.getEndpoint(documented.id))?.coverage).toEqual(coverage());
+        await store.saveEndpoints([{ endpoint: { ...shadowEp, coverage: null }, state: {} }, { endpoint: { ...unknown, coverage: coverage({ specId: 'gone' }) }, state: {} }]);
+        expect(await filter({ coverage: 'none' })).toEqual(['/v1/internal', '/x', '/y']);
+
+        expect(await store.deleteSpec('spec-1')).toBe(true);
+        expect((await store.getEndpoint(documented.id))?.coverage ?? null).toBeNull();
+        expect(await filter({ coverage: 'documented' })).toEqual([]);
+      });
+
+      it('saves, resumes and reports a spec\'s operations, drift and shadow endpoints', async () => {
+        const e1 = ep('/v1/internal');
+        const e2 = ep('/v1/export');
+        const e3 = makeEndpoint({ host: 'elsewhere.example', pathTemplate: '/z' });
+        await store.saveEndpoints([e1, e2, e3].map((endpoint) => ({ endpoint, state: {} })));
+        await store.saveConformance({
+          ...empty,
+          specs: [{ specId: 'spec-1', version: 1, firstEvent: T(1), lastEvent: T(9) }],
+          operations: [operation(), operation({ method: 'DELETE', deprecated: true, calls: 0, firstSeen: null, lastSeen: null, endpoints: [] })],
+          drift: [drift('d-low', 2), drift('d-high', 7), drift('d-mid', 5, { operation: { method: 'DELETE', path: '/orders/{id}', operationId: null, deprecated: true } })],
+          shadow: [shadow(e1, 4), shadow(e2, 9), shadow(e3, 100, 'elsewhere.example')],
+        });
+        const rows = await store.specConformance('spec-1', { hosts: [HOST], limit: 2 });
+        expect(rows.spec).toEqual({ specId: 'spec-1', version: 1, firstEvent: T(1), lastEvent: T(9) });
+        expect(rows.operations.map((o) => `${o.method} ${o.path} ${o.calls}`)).toEqual(['DELETE /orders/{id} 0', 'GET /orders/{id} 3']);
+        expect(rows.operations[1]).toEqual(operation());
+        expect(rows.drift.map((d) => d.id)).toEqual(['d-high', 'd-mid']);
+        expect(rows.drift[0]).toEqual(drift('d-high', 7));
+        expect(rows).toMatchObject({ driftTotal: 3, driftOperations: 2, shadowTotal: 2, shadowCalls: 13 });
+        expect(rows.shadow.map((s) => [s.endpointId, s.calls])).toEqual([[e2.id, 9], [e1.id, 4]]);
+        expect((await store.specConformance('spec-1', { hosts: ['ELSEWHERE.example'], limit: 10 })).shadow.map((s) => s.endpointId)).toEqual([e3.id]);
+        // Scoped callers see the shadow endpoints of their applications only.
+        await store.createApplication(makeApplication({ id: 'app-internal', name: 'Internal', matchers: [{ host: HOST, pathPrefix: '/v1/internal' }] }));
+        const scoped = await store.specConformance('spec-1', { hosts: [HOST], limit: 10, scope: ['app-internal'] });
+        expect(scoped).toMatchObject({ shadowTotal: 1, shadowCalls: 4, shadow: [{ endpointId: e1.id }], driftTotal: 3 });
+        expect((await store.specConformance('spec-1', { hosts: [HOST], limit: 10, scope: [] })).shadow).toEqual([]);
+
+        const snapshot = await store.loadConformance();
+        expect(snapshot.specs).toHaveLength(1);
+        expect(snapshot.operations).toHaveLength(2);
+        expect(snapshot.drift.map((d) => d.id).sort()).toEqual(['d-high', 'd-low', 'd-mid']);
+        expect(snapshot.shadow).toHaveLength(3);
+
+        // Upserts replace; removals and a drift clear apply first.
+        await store.saveConformance({
+          ...empty,
+          operations: [operation({ calls: 10 })],
+          removedOperations: [{ specId: 'spec-1', method: 'DELETE', path: '/orders/{id}' }],
+          clearDrift: ['spec-1'],
+          drift: [drift('d-new', 1)],
+          shadow: [shadow(e1, 6)],
+          removedShadow: [e2.id],
+        });
+        const after = await store.specConformance('spec-1', { hosts: [HOST], limit: 50 });
+        expect(after.operations.map((o) => `${o.method} ${o.calls}`)).toEqual(['GET 10']);
+        expect(after.drift.map((d) => d.id)).toEqual(['d-new']);
+        expect(after.shadow.map((s) => [s.endpointId, s.calls])).toEqual([[e1.id, 6]]);
+      });
+
+      it('skips rows of a spec or endpoint that is gone; deleting a spec or an endpoint deletes their rows', async () => {
+        const e1 = ep('/v1/internal');
+        await store.saveEndpoints([{ endpoint: e1, state: {} }]);
+        await store.saveConformance({
+          ...empty,
+          specs: [{ specId: 'gone', version: 1, firstEvent: null, lastEvent: null }],
+          operations: [operation({ specId: 'gone' }), operation()],
+          drift: [drift('d-gone', 1, { specId: 'gone' }), drift('d-1', 1)],
+          shadow: [shadow(makeEndpoint({ host: HOST, pathTemplate: '/never-saved' }), 1), shadow(e1, 1)],
+        });
+        const snapshot = await store.loadConformance();
+        expect(snapshot).toMatchObject({ specs: [], operations: [{ specId: 'spec-1' }], drift: [{ id: 'd-1' }], shadow: [{ endpointId: e1.id }] });
+
+        await store.saveEndpoints([], [e1.id]);
+        expect((await store.loadConformance()).shadow).toEqual([]);
+        expect(await store.deleteSpec('spec-1')).toBe(true);
+        expect(await store.loadConformance()).toEqual({ specs: [], operations: [], drift: [], shadow: [] });
+        expect(await store.specConformance('spec-1', { hosts: [HOST], limit: 10 })).toEqual({
+          spec: null, operations: [], drift: [], driftTotal: 0, driftOperations: 0, shadow: [], shadowTotal: 0, shadowCalls: 0,
+        });
+      });
+
+      if (options.reopen) it('keeps conformance rows across close and reopen', async () => {
+        await store.saveConformance({ ...empty, specs: [{ specId: 'spec-1', version: 1, firstEvent: T(1), lastEvent: T(2) }], operations: [operation()] });
+        const s = await reopen();
+        expect(await s.loadConformance()).toMatchObject({ specs: [{ specId: 'spec-1' }], operations: [operation()] });
       });
     });
 

@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../contracts/finding.js';
 import type { Reject } from '../contracts/api-event.js';
 import type { Application, AuditActorKind, AuditEntry, Role, User, UserStatus } from '../contracts/identity.js';
 import type { SPEC_SORTS, Spec, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
+import type { ConformanceOperation, DriftItem, ShadowItem } from '../contracts/conformance.js';
 
 /**
  * The one store contract. The SQLite adapter (embedded default) and, later, the PostgreSQL adapter both
@@ -153,8 +154,88 @@ export interface Store {
   listSpecVersions(specId: string, paging: { limit?: number; offset?: number }): Promise<Page<SpecVersionSummary>>;
   /** One version with its text and findings. */
   getSpecVersion(specId: string, version: number): Promise<SpecVersionDetail | null>;
-  /** Deletes a spec with all its versions; false if unknown. */
+  /** Deletes a spec with all its versions (and its conformance rows); false if unknown. */
   deleteSpec(id: string): Promise<boolean>;
+
+  /**
+   * Conformance aggregates (the pipeline's conformance stage): per spec the traffic horizon on its hosts,
+   * per operation its calls, per drift item its counts and samples, per shadow endpoint its calls. One
+   * transaction. Rows of a spec that no longer exists, and shadow rows of an endpoint that is not stored,
+   * are skipped (the spec was deleted meanwhile; the endpoint was merged). Deleting a spec deletes its rows;
+   * deleting an endpoint deletes its shadow row and its coverage.
+   */
+  saveConformance(batch: ConformanceBatch): Promise<void>;
+  /** Every conformance row, to resume aggregation after a restart. */
+  loadConformance(): Promise<ConformanceSnapshot>;
+  /**
+   * One spec's conformance rows for the API: its horizon, all its operations, the `limit` drift items
+   * with the most calls, the `limit` shadow endpoints with the most calls on `hosts` (the spec's hosts)
+   * whose endpoint is in `scope` (default `'all'`), and the totals. An unknown spec has none.
+   */
+  specConformance(specId: string, opts: { hosts: readonly string[]; limit: number; scope?: ApplicationScope }): Promise<SpecConformanceRows>;
+}
+
+/** The traffic horizon of a spec: events seen on its hosts while it was active. */
+export interface StoredConformanceSpec {
+  specId: string;
+  /** The version traffic is checked against. */
+  version: number;
+  firstEvent: string | null;
+  lastEvent: string | null;
+}
+
+/** An operation's aggregate; `state` is opaque JSON owned by the pipeline (what it has reported). */
+export interface StoredConformanceOperation extends ConformanceOperation {
+  specId: string;
+  version: number;
+  state: unknown;
+}
+
+export interface StoredDriftItem extends DriftItem {
+  specId: string;
+}
+
+/** A shadow endpoint's aggregate (it belongs to the specs that cover its host, decided when read). */
+export interface StoredShadowItem extends ShadowItem {
+  state: unknown;
+}
+
+/** What one flush of the conformance stage writes. */
+export interface ConformanceBatch {
+  specs: StoredConformanceSpec[];
+  /** Upserted by (spec, method, path). */
+  operations: StoredConformanceOperation[];
+  /** Operations that left their spec; their drift items go too. */
+  removedOperations: Array<{ specId: string; method: string; path: string }>;
+  /** Specs whose drift items are all deleted first (a new version is checked afresh). */
+  clearDrift: string[];
+  /** Upserted by id. */
+  drift: StoredDriftItem[];
+  /** Upserted by endpoint id. */
+  shadow: StoredShadowItem[];
+  /** Endpoint ids that are no longer shadow. */
+  removedShadow: string[];
+}
+
+export interface ConformanceSnapshot {
+  specs: StoredConformanceSpec[];
+  operations: StoredConformanceOperation[];
+  drift: StoredDriftItem[];
+  shadow: StoredShadowItem[];
+}
+
+export interface SpecConformanceRows {
+  spec: StoredConformanceSpec | null;
+  operations: StoredConformanceOperation[];
+  /** Most calls first, then id. */
+  drift: StoredDriftItem[];
+  driftTotal: number;
+  /** Operations with at least one drift item. */
+  driftOperations: number;
+  /** Most calls first, then endpoint id. */
+  shadow: StoredShadowItem[];
+  shadowTotal: number;
+  shadowCalls: number;
 }
 
 /** Where a spec points: its hosts and APIs, and the application set by hand, if any. */
@@ -233,6 +314,10 @@ export interface EndpointQuery {
   authKind?: string;
   plainHttp?: boolean;
   documented?: boolean;
+  /** How the endpoint relates to the registered specs: `none` when no spec covers its host. */
+  coverage?: 'documented' | 'shadow' | 'none';
+  /** Endpoints documented by, or shadow of, this spec. */
+  spec?: string;
   host?: string;
   method?: string;
   riskLevel?: RiskLevel;

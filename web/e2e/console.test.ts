@@ -254,10 +254,10 @@ describe('the console in a real browser, on the demo estate', () => {
 
   it('each role signs in and sees exactly the pages its permissions give', async () => {
     const expected: Record<string, string[]> = {
-      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Users', 'API tokens', 'Applications', 'Audit log'],
-      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Applications'],
+      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Applications'],
       'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
-      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Applications'],
+      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Applications'],
       auditor: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Users', 'API tokens', 'Applications', 'Audit log'],
     };
     for (const [role, labels] of Object.entries(expected)) {
@@ -418,6 +418,53 @@ describe('the console in a real browser, on the demo estate', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API specifications' }).click();
       await page.getByRole('table').locator('tbody tr').first().waitFor();
       await shot(page, 'specs');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the spec page shows how the demo traffic conforms to the spec, with links to the endpoints concerned', async () => {
+    const { context, page } = await newPage();
+    try {
+      await signIn(page, 'security-practitioner');
+      const specs = await api<{ items: Array<{ id: string; name: string }> }>('/specs?search=Storefront');
+      const spec = specs.items.find((sp) => sp.name === 'Northwind Storefront API')!;
+      type Conf = { summary: Record<string, number>; shadow: Array<{ endpointId: string; pathTemplate: string }>; orphan: Array<{ fullPath: string }>; drift: Array<{ field: string }> };
+      const conf = await api<Conf>(`/specs/${spec.id}/conformance`);
+      // The demo plants each kind: undocumented endpoints, a retired operation, drift (zombies are the payments spec's).
+      expect(conf.summary.shadow).toBeGreaterThan(0);
+      expect(conf.summary.orphan).toBeGreaterThan(0);
+      expect(conf.summary.drift).toBeGreaterThan(0);
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API specifications' }).click();
+      await page.getByRole('link', { name: 'Northwind Storefront API' }).click();
+      const section = page.getByRole('region', { name: 'Conformance of traffic' });
+      const figures = section.getByRole('list', { name: 'Conformance figures' });
+      await figures.waitFor();
+      for (const [label, key] of [['Shadow endpoints', 'shadow'], ['Orphan operations', 'orphan'], ['Drift', 'drift']] as const) {
+        const tile = figures.getByRole('listitem').filter({ hasText: label });
+        expect((await tile.locator('.tile-value').textContent())?.replace(/,/g, ''), label).toBe(String(conf.summary[key]));
+      }
+      await section.getByRole('heading', { name: `Shadow endpoints (${conf.summary.shadow})` }).waitFor();
+      await section.getByText(conf.orphan[0]!.fullPath).first().waitFor();
+      await shot(page, 'spec-conformance');
+
+      // From the most called shadow endpoint to its page, which says it is in no spec.
+      const top = conf.shadow[0]!;
+      await section.locator(`a[href="#/endpoints/${encodeURIComponent(top.endpointId)}"]`).first().click();
+      await titled(page, new RegExp(top.pathTemplate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      const specFact = page.locator('dl.facts div', { has: page.locator('dt', { hasText: /^Spec$/ }) });
+      await expect(specFact.textContent()).resolves.toMatch(/Shadow.*not in any spec/);
+
+      // The inventory filters by coverage, and each row says which spec documents it.
+      await page.goto(`/#/inventory?coverage=shadow`);
+      const shadowTotal = (await api<{ total: number }>('/endpoints?coverage=shadow&limit=1')).total;
+      await page.getByText(new RegExp(`of ${shadowTotal.toLocaleString('en')}`)).first().waitFor();
+      expect(await page.getByRole('table').locator('tbody tr').count()).toBe(shadowTotal);
+      await page.getByLabel('Spec coverage').selectOption('documented');
+      await page.waitForURL(/coverage=documented/);
+      await page.getByRole('table').locator('tbody tr a.tag', { hasText: /Northwind .* v\d/ }).first().waitFor();
+      await shot(page, 'inventory-documented');
     } finally {
       await context.close();
     }

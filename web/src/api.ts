@@ -38,6 +38,8 @@ import type {
 import type { DataClassInfo } from '../../src/contracts/data-class.js';
 import type { ImportSpecRequest, ImportSpecResult, SPEC_SORTS, SpecDetail, SpecRow, SpecVersionDetail, SpecVersionDiff } from '../../src/contracts/spec-registry.js';
 import type { Finding } from '../../src/contracts/finding.js';
+import type { SpecGenerateRequest, SpecGenerateResult, SpecReviewList } from '../../src/contracts/spec-generate.js';
+import type { SpecConformance } from '../../src/contracts/conformance.js';
 
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 export type AuditVerification = z.infer<typeof AuditVerificationSchema>;
@@ -78,6 +80,10 @@ export interface EndpointQuery {
   authKind?: string;
   plainHttp?: string;
   documented?: string;
+  /** `documented`, `shadow` or `none` (no spec covers the host). */
+  coverage?: string;
+  /** A spec id: the endpoints it documents, or that are its shadow. */
+  spec?: string;
   dataClass?: string;
   application?: string;
   sort?: EndpointSort;
@@ -239,11 +245,16 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     spec: (id: string) => request<SpecDetail>('GET', `/specs/${encodeURIComponent(id)}`),
     specVersion: (id: string, version: number) => request<SpecVersionDetail>('GET', `/specs/${encodeURIComponent(id)}/versions/${version}`),
     /** The changes from version `from` to version `to` (breaking, security, other; at most 2,000, `total` counts all). */
+    specConformance: (id: string) => request<SpecConformance>('GET', `/specs/${encodeURIComponent(id)}/conformance`),
     specDiff: (id: string, from: number, to: number) =>
       request<SpecVersionDiff>('GET', `/specs/${encodeURIComponent(id)}/diff${toQueryString({ from, to })}`),
     importSpec: (body: ImportSpecRequest) => request<ImportSpecResult>('POST', '/specs', { body }),
     addSpecVersion: (id: string, body: ImportSpecRequest) => request<ImportSpecResult>('POST', `/specs/${encodeURIComponent(id)}/versions`, { body }),
     deleteSpec: (id: string) => request<void>('DELETE', `/specs/${encodeURIComponent(id)}`),
+    /** Every endpoint a generated spec would describe, with its default decision (accept). */
+    specReview: (filters: { hosts?: string[]; application?: string }) =>
+      request<SpecReviewList>('GET', `/specs/generate/review${toQueryString({ host: filters.hosts?.join(','), application: filters.application })}`),
+    generateSpec: (body: SpecGenerateRequest) => request<SpecGenerateResult>('POST', '/specs/generate', { body }),
 
     // ---- users --------------------------------------------------------------------------------
     users: (query: UserQuery = {}) => request<{ items: UserView[]; total: number }>('GET', `/users${toQueryString(query)}`),

@@ -12,6 +12,7 @@ import { FindingsPage } from './pages/findings-page.js';
 import { InventoryPage } from './pages/inventory-page.js';
 import { SpecPage } from './pages/spec-page.js';
 import { SpecsPage } from './pages/specs-page.js';
+import { SpecGeneratePage } from './pages/spec-generate-page.js';
 import { ApplicationsPage } from './pages/settings/applications-page.js';
 import { AuditPage } from './pages/settings/audit-page.js';
 import { TokensPage } from './pages/settings/tokens-page.js';
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { path: 'inventory', label: 'API inventory', action: 'inventory:read', group: 'Posture' },
   { path: 'findings', label: 'Findings', action: 'findings:read', group: 'Posture' },
   { path: 'specs', label: 'API specifications', action: 'specs:read', group: 'Posture' },
+  { path: 'specs/generate', label: 'Generate spec', action: 'specs:write', group: 'Posture' },
   { path: 'settings/users', label: 'Users', action: 'users:read', group: 'Settings' },
   { path: 'settings/tokens', label: 'API tokens', action: 'tokens:read', group: 'Settings' },
   { path: 'settings/applications', label: 'Applications', action: 'applications:read', group: 'Settings' },
@@ -176,7 +178,7 @@ function Shell({ route, children }: { route: Route; children: ReactNode }) {
   const groups = (['Posture', 'Settings'] as const).map((g) => ({ group: g, items: items.filter((i) => i.group === g) }));
   const isCurrent = (item: NavItem) =>
     path === item.path || (item.path === 'inventory' && route.segments[0] === 'endpoints') || (item.path === 'findings' && route.segments[0] === 'findings') ||
-    (item.path === 'specs' && route.segments[0] === 'specs');
+    (item.path === 'specs' && route.segments[0] === 'specs' && route.segments[1] !== 'generate');
 
   async function signOut() {
     try {
@@ -280,6 +282,7 @@ function RouteView({ route }: { route: Route }) {
         return guard('findings:read', <FindingPage key={second} id={second} />);
       case 'specs':
         if (second === undefined) return guard('specs:read', <SpecsPage />);
+        if (second === 'generate') return guard('specs:write', <SpecGeneratePage />);
         return guard('specs:read', <SpecPage key={second} id={second} />);
       case 'settings': {
         if (second === undefined) {

@@ -22,6 +22,10 @@ const EndpointFilters = z
     authenticated: qBool,
     plainHttp: qBool,
     documented: qBool,
+    /** How the endpoint relates to the registered specs: documented, shadow, or none (no spec covers its host). */
+    coverage: qEnum(['documented', 'shadow', 'none'] as const),
+    /** Endpoints documented by, or shadow of, this spec. */
+    spec: qString(64),
     authKind: qEnum(AUTH_KINDS),
     dataClass: qString(50),
     application: qString(64),
@@ -61,6 +65,9 @@ const CSV_COLUMNS: [string, (r: ReturnType<typeof withNames>[number]) => unknown
   ['plain_http', (r) => r.plainHttp],
   ['data_classes', (r) => r.dataClasses],
   ['documented', (r) => r.documented],
+  ['coverage', (r) => r.coverage?.status ?? 'none'],
+  ['spec', (r) => (r.coverage ? `${r.coverage.specName} v${r.coverage.version}` : '')],
+  ['operation', (r) => (r.coverage?.operation ? `${r.coverage.operation.method} ${r.coverage.operation.path}` : '')],
   ['calls', (r) => r.calls],
   ['consumers', (r) => r.consumers],
   ['first_seen', (r) => r.firstSeen],

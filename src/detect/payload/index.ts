@@ -1,0 +1,148 @@
+import type { ApiRequest } from '../../contracts/api-event.js';
+import { findInText } from '../../classify/index.js';
+import type { Detection, InspectedValue } from '../types.js';
+import { CMDI_SHELL_SYNTAX, CMDI_SSI_DIRECTIVE } from './cmdi.js';
+import { COOKIE_SERIALIZED_OBJECT } from './cookie.js';
+import { CRLF_HEADER_INJECTION, LOGFORGE_INJECTED_LINE } from './crlf.js';
+import { charClasses, passesPrefilter, type PayloadDetector } from './detector.js';
+import { inspectValues } from './inspect.js';
+import { LOG4SHELL_JNDI_LOOKUP } from './log4shell.js';
+import { NOSQLI_OPERATORS } from './nosqli.js';
+import { SCANNER_OAST_DOMAIN, SCANNER_PROBE_PATH, SCANNER_USER_AGENT } from './scanner.js';
+import { SQLI_TOKENS } from './sqli.js';
+import { SSRF_CLOUD_METADATA, SSRF_INTERNAL_ADDRESS } from './ssrf.js';
+import { SSTI_EXPRESSION } from './ssti.js';
+import { TRAVERSAL_DOT_SEGMENTS, TRAVERSAL_FILE_WRAPPER, TRAVERSAL_SENSITIVE_FILE } from './traversal.js';
+import { XSS_MARKUP } from './xss.js';
+import { XXE_EXTERNAL_ENTITY_DETECTOR } from './xxe.js';
+
+export type { PayloadDetector, PayloadMatch } from './detector.js';
+export { CHAR, charClasses, passesPrefilter } from './detector.js';
+export { inspectValues, DEFAULT_INSPECT_LIMITS, SKIPPED_HEADERS, type InspectLimits } from './inspect.js';
+export { decodeValue } from './decode.js';
+
+/**
+ * Every payload detector, in the order they run. An explicit list: adding a detector means adding it here,
+ * with its table cases in `fixtures/` and its generated page in `docs/detectors/`.
+ */
+export const PAYLOAD_DETECTORS: readonly PayloadDetector[] = Object.freeze([
+  SQLI_TOKENS,
+  NOSQLI_OPERATORS,
+  XSS_MARKUP,
+  CMDI_SHELL_SYNTAX,
+  CMDI_SSI_DIRECTIVE,
+  TRAVERSAL_DOT_SEGMENTS,
+  TRAVERSAL_SENSITIVE_FILE,
+  TRAVERSAL_FILE_WRAPPER,
+  SSRF_INTERNAL_ADDRESS,
+  SSRF_CLOUD_METADATA,
+  XXE_EXTERNAL_ENTITY_DETECTOR,
+  SSTI_EXPRESSION,
+  LOG4SHELL_JNDI_LOOKUP,
+  CRLF_HEADER_INJECTION,
+  LOGFORGE_INJECTED_LINE,
+  COOKIE_SERIALIZED_OBJECT,
+  SCANNER_USER_AGENT,
+  SCANNER_OAST_DOMAIN,
+  SCANNER_PROBE_PATH,
+]);
+
+/** Detections below this confidence are dropped unless the caller asks for them (`minConfidence: 0`). */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
+/** Longest evidence string, after redaction. */
+export const MAX_EVIDENCE = 200;
+
+export interface DetectPayloadOptions {
+  /** 0..1; default `DEFAULT_MIN_CONFIDENCE`. */
+  readonly minConfidence?: number;
+  /** Defaults to `PAYLOAD_DETECTORS` (tests and the benchmark pass subsets). */
+  readonly detectors?: readonly PayloadDetector[];
+}
+
+/** Control characters shown as escapes, so evidence can itself be logged without forging lines. */
+function escapeControls(s: string): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 32 && c !== 127 && c !== 0x85 && c !== 0x2028 && c !== 0x2029) continue;
+    const esc = c === 10 ? '\\n' : c === 13 ? '\\r' : c === 9 ? '\\t' : `\\x${c.toString(16).padStart(2, '0')}`;
+    out += s.slice(last, i) + esc;
+    last = i + 1;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+/**
+ * The evidence an analyst sees: the matched fragment with personal data and secrets replaced by
+ * `[REDACTED:<class>]` (attack strings stay: they are the evidence), control characters escaped, at most
+ * `MAX_EVIDENCE` characters.
+ */
+export function redactEvidence(fragment: string): string {
+  // Redact on a little more than will be shown, so a secret cut at the edge is still recognised.
+  const text = fragment.length > MAX_EVIDENCE * 2 ? fragment.slice(0, MAX_EVIDENCE * 2) : fragment;
+  const spans = findInText(text);
+  let out = '';
+  let last = 0;
+  for (const span of spans) {
+    if (span.start < last) continue;
+    out += text.slice(last, span.start) + `[REDACTED:${span.dataClass}]`;
+    last = span.end;
+  }
+  out += text.slice(last);
+  out = escapeControls(out);
+  return out.length > MAX_EVIDENCE ? `${out.slice(0, MAX_EVIDENCE - 1)}…` : out;
+}
+
+/**
+ * Run every payload detector on every inspected value of `request`. At most one detection per detector and
+ * location (parameter, header, cookie, JSON pointer…), the most confident; a detector that throws is skipped
+ * for that value (payload detectors are pure and bounded; a throw is a bug, not an attack to stop the pipeline for).
+ *
+ * @example
+ * detectPayloads(req) // [{ detector: 'sqli-tokens', category: 'sqli', confidence: 0.95,
+ * //   location: { where: 'query', name: 'id' }, evidence: "1' OR '1'='1", severity: 'high', ... }]
+ */
+export function detectPayloads(request: ApiRequest, opts: DetectPayloadOptions = {}): Detection[] {
+  return detectInValues(inspectValues(request), opts);
+}
+
+/** `detectPayloads` on values already inspected (the pipeline may share them with other stages). */
+export function detectInValues(values: readonly InspectedValue[], opts: DetectPayloadOptions = {}): Detection[] {
+  const min = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const detectors = opts.detectors ?? PAYLOAD_DETECTORS;
+  let found: Map<string, { d: PayloadDetector; v: InspectedValue; confidence: number; fragment: string }> | undefined;
+  for (const v of values) {
+    if (v.value === '') continue;
+    const classes = charClasses(v.value);
+    for (const d of detectors) {
+      if (!passesPrefilter(d, classes, v.location)) continue;
+      let m;
+      try {
+        m = d.detect(v);
+      } catch {
+        continue;
+      }
+      if (m === null || m.confidence < min || m.confidence <= 0) continue;
+      found ??= new Map();
+      const key = `${d.id}\u0000${v.location}\u0000${v.name}`;
+      const prev = found.get(key);
+      if (prev === undefined || m.confidence > prev.confidence) found.set(key, { d, v, confidence: m.confidence, fragment: m.fragment });
+    }
+  }
+  if (found === undefined) return [];
+  const out: Detection[] = [];
+  for (const { d, v, confidence, fragment } of found.values()) {
+    out.push({
+      detector: d.id,
+      category: d.category,
+      severity: d.severity,
+      confidence,
+      owasp: d.owasp,
+      mitre: d.mitre,
+      location: { where: v.location, name: v.name },
+      evidence: redactEvidence(fragment),
+    });
+  }
+  return out;
+}
