@@ -14,8 +14,9 @@ import type { ApiEvent } from '../../src/contracts/api-event.js';
 import { DEFAULT_LIMITS } from '../../src/normalize/limits.js';
 import { normalizeEvent } from '../../src/normalize/normalize-event.js';
 import { readEvents } from '../../src/sources/read-events.js';
+import { evalDataDir } from '../../src/detect/eval-data.js';
 
-export const DATA_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+export const DATA_DIR = evalDataDir();
 
 export interface LabelledRecord {
   /** 0-based position of the record in its file. */

@@ -135,10 +135,11 @@ export const ConfigSchema = z.object({
       /** Redacted samples kept per drift item, zombie operation and shadow endpoint. */
       samplesPerItem: z.number().int().min(0).max(20).default(3),
       /**
-       * Validation (the costly part: schemas, parameters, bodies) runs on analysed calls only: all of an
-       * endpoint's first `discovery.analyseFirst`, then one analysed call in `validateEvery`. Calls to
+       * Validation (the costly part: schemas, parameters, bodies) runs on analysed calls only: an
+       * endpoint's first `validateFirst` analysed calls, then one analysed call in `validateEvery`. Calls to
        * operations and shadow endpoints are counted on every call regardless.
        */
+      validateFirst: z.number().int().min(0).max(100_000).default(20),
       validateEvery: z.number().int().min(1).max(1000).default(4),
     })
     .prefault({}),

@@ -32,7 +32,7 @@ import { createSpecValidators, type SpecValidators } from './validators.js';
  * operation and per shadow endpoint.
  *
  * Validation (parameters, bodies, status, content types: `check.ts`) runs only on events the pipeline
- * analyses anyway (it passes all of an endpoint's first analysed events, then one in
+ * analyses anyway (it passes an endpoint's first `conformance.validateFirst` analysed events, then one in
  * `conformance.validateEvery`), on the redacted event and
  * the bodies the redact stage parsed. Redaction placeholders are never judged: a value that is, or contains,
  * a placeholder passes its schema (the validators' tolerant variant, and a check of the offending value).

@@ -125,7 +125,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const rules = deps.rules ?? POSTURE_RULES;
   const now = deps.now ?? (() => new Date());
   const { analyseFirst, analyseEvery, samplesPerEndpoint } = config.discovery;
-  const { validateEvery } = config.conformance;
+  const { validateFirst, validateEvery } = config.conformance;
 
   const states = new Map<string, EndpointState>();
   const dirty = new Set<string>();
@@ -204,8 +204,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (red.responseJson !== undefined) observeJson(state.params, 'response', red.responseJson);
       observeBodySignals(state, r);
     }
-    // Validation is the costly part of conformance: every analysed call of an endpoint's first ones, then one in `validateEvery`.
-    if (state.analysed <= analyseFirst || state.analysed % validateEvery === 0) conformance.analyse(state, r, red.requestJson, red.responseJson, ts);
+    // Validation is the costly part of conformance: an endpoint's first analysed calls, then one analysed call in `validateEvery`.
+    if (state.analysed <= validateFirst || state.analysed % validateEvery === 0) conformance.analyse(state, r, red.requestJson, red.responseJson, ts);
     if (samplesPerEndpoint > 0) {
       let list = samples.get(key);
       if (!list) samples.set(key, (list = []));
