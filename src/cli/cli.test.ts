@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plantedSecretSamples } from '../demo/estate.js';
+import { serveBuiltCli } from './fixtures/built-cli.js';
 
 /**
  * The CLI as a user runs it: `node bin/bulwark.js ...` (the built `dist/`), on real files, in a temp data
@@ -246,56 +247,8 @@ describe('bulwark demo --no-serve', () => {
   });
 });
 
-/** A long-running `bulwark serve`, with its output collected. */
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stdout(): string;
-  stderr(): string;
-  /** SIGTERM, then the exit code (null: killed by the signal). Fails the test if it does not exit in time. */
-  stop(): Promise<number | null>;
-}
-
-function serve(data: string, extra: string[] = ['--port', '0']): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, '--data-dir', data, 'serve', ...extra], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-  // 'close', not 'exit': the exit can come before the last of stdout has been read.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 10_000)));
-    const code = await Promise.race([exited, timeout]);
-    clearTimeout(timer);
-    if (code === 'timeout') {
-      child.kill('SIGKILL');
-      throw new Error(`bulwark serve did not exit within 10 s of SIGTERM\nstdout: ${out}\nstderr: ${err}`);
-    }
-    return code;
-  };
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bulwark serve printed no URL within 15 s\nstdout: ${out}\nstderr: ${err}`));
-    }, 15_000);
-    const check = () => {
-      const m = /Bulwark is listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(deadline);
-        child.stdout!.off('data', check);
-        resolve({ child, url: m[1]!, stdout: () => out, stderr: () => err, stop });
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(deadline);
-      reject(new Error(`bulwark serve exited (${code}) before listening\nstdout: ${out}\nstderr: ${err}`));
-    });
-  });
-}
+/** `bulwark serve` on a data directory, in the test's working directory. */
+const serve = (data: string, extra: string[] = ['--port', '0']) => serveBuiltCli(['--data-dir', data, 'serve', ...extra], cwd);
 
 const get = (url: string, token: string) => fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
 

@@ -1,4 +1,5 @@
 import type { ApiEvent, Body } from '../contracts/api-event.js';
+import { DRIFT_KINDS, type DriftLocation } from '../contracts/conformance.js';
 import type { SchemaNode, SpecMediaType, SpecModel, SpecOperation, SpecParameter, SpecResponse } from '../spec/model.js';
 import { isRedactionPlaceholder } from './json-schema.js';
 import { createOperationMatcher, type MatchResult, type MatcherSpec, type OperationMatch } from './matcher.js';
@@ -18,19 +19,11 @@ import { createSpecValidators, type SpecValidators, type ValidatorOptions } from
  *   // violations: [{ kind: 'parameter-schema', location: 'query', field: 'limit', message: 'must be integer', ... }]
  */
 
-export const VIOLATION_KINDS = [
-  'undocumented-parameter',
-  'missing-required-parameter',
-  'parameter-schema',
-  'request-body-schema',
-  'undocumented-status',
-  'undocumented-content-type',
-  'response-body-schema',
-  'zombie',
-] as const;
+/** The drift kinds, plus `zombie` (a call to a deprecated operation). */
+export const VIOLATION_KINDS = [...DRIFT_KINDS, 'zombie'] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
-export type ViolationLocation = 'query' | 'header' | 'cookie' | 'path' | 'request body' | 'response body' | 'status' | 'content-type' | 'operation';
+export type ViolationLocation = DriftLocation | 'operation';
 
 export interface Violation {
   kind: ViolationKind;

@@ -1,5 +1,5 @@
 import type { Finding } from '../contracts/finding.js';
-import { fingerprint } from '../risk/findings.js';
+import { fingerprint, ruleErrorFinding } from '../risk/findings.js';
 import type { ConformanceRule, ConformanceSubject } from './rules.js';
 
 /** What a conformance finding is attached to. */
@@ -40,21 +40,7 @@ export function evaluateConformance(
     try {
       drafts = rule.evaluate(subject);
     } catch (err) {
-      out.push({
-        ...base,
-        id: fingerprint('rule-error', target.key, rule.id),
-        ruleId: 'rule-error',
-        title: `Rule ${rule.id} failed`,
-        severity: 'info',
-        owasp: rule.owasp,
-        cwe: rule.cwe,
-        evidence: { summary: `rule ${rule.id} threw: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}` },
-        remediation: 'Report this to the Bulwark maintainers; the other rules ran normally.',
-        firstSeen: at,
-        lastSeen: at,
-        count: 1,
-        status: 'open',
-      });
+      out.push(ruleErrorFinding(rule, base, target.key, err, at));
       continue;
     }
     const before = reported[rule.id] ?? 0;

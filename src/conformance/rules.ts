@@ -1,5 +1,6 @@
 import type { DriftKind, DriftLocation } from '../contracts/conformance.js';
 import type { Severity } from '../contracts/finding.js';
+import type { RuleInfo } from '../risk/posture-rules.js';
 
 /**
  * Conformance rules: what the conformance stage's aggregates (`stage.ts`) become as findings. Each rule is
@@ -63,16 +64,8 @@ export type ConformanceSubject =
       driftDropped: number;
     };
 
-export interface ConformanceRule {
-  /** `conformance-…`, stable. */
-  id: string;
-  title: string;
-  severity: Severity;
-  owasp: string;
-  cwe: string;
-  tags: string[];
-  rationale: string;
-  remediation: string;
+/** `id` is `conformance-…`, stable. */
+export interface ConformanceRule extends RuleInfo {
   /** Docs: what makes it fire (markdown). */
   trigger: string;
   /** Docs: when it fires without a real problem, and what it misses (markdown). */

@@ -16,7 +16,7 @@ import { checkEvent, newCheckCache, type Violation } from './check.js';
 import { evaluateConformance, type ConformanceTarget } from './findings.js';
 import { createOperationMatcher, type MatchResult, type OperationMatch, type OperationMatcher } from './matcher.js';
 import { isOrphan } from './report.js';
-import { CONFORMANCE_RULES, REQUEST_SIDE_DRIFT, type ConformanceRule, type ConformanceSubject } from './rules.js';
+import { CONFORMANCE_RULES, REQUEST_SIDE_DRIFT, type ConformanceRule, type ConformanceSubject, type DriftView } from './rules.js';
 import { createSpecValidators, type SpecValidators } from './validators.js';
 
 /**
@@ -141,15 +141,8 @@ interface SpecAgg {
   active: boolean;
 }
 
-interface DriftAgg {
+interface DriftAgg extends DriftView {
   id: string;
-  kind: DriftKind;
-  location: DriftLocation;
-  field: string;
-  keyword: string | null;
-  message: string;
-  count: number;
-  accepted: number;
   first: number;
   last: number;
   endpoints: Map<string, ConformanceEndpointRef>;

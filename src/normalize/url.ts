@@ -101,7 +101,8 @@ export function isValidHost(host: string): boolean {
   return true;
 }
 
-function hexVal(c: number): number {
+/** The value of one hex digit's character code, or -1. */
+export function hexVal(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;

@@ -8,6 +8,28 @@ export function fingerprint(ruleId: string, target: string, discriminator: strin
   return createHash('sha256').update(`${ruleId}\n${target}\n${discriminator}`).digest('hex').slice(0, 24);
 }
 
+/** Where a finding is: its endpoint, or an operation of a spec with no endpoint. */
+type FindingPlace = Pick<Finding, 'endpointId' | 'host' | 'method' | 'pathTemplate'>;
+
+/** A rule that threw becomes this info finding, fingerprinted by `target`; the other rules still run. */
+export function ruleErrorFinding(rule: { id: string; owasp: string; cwe: string }, place: FindingPlace, target: string, err: unknown, at: string): Finding {
+  return {
+    ...place,
+    id: fingerprint('rule-error', target, rule.id),
+    ruleId: 'rule-error',
+    title: `Rule ${rule.id} failed`,
+    severity: 'info',
+    owasp: rule.owasp,
+    cwe: rule.cwe,
+    evidence: { summary: `rule ${rule.id} threw: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}` },
+    remediation: 'Report this to the Bulwark maintainers; the other rules ran normally.',
+    firstSeen: at,
+    lastSeen: at,
+    count: 1,
+    status: 'open',
+  };
+}
+
 /**
  * Runs posture rules on one endpoint and returns the findings with what is new since the last call:
  * `count` is the number of occurrences not yet reported. A rule that throws becomes an error finding
@@ -28,20 +50,7 @@ export function evaluatePosture(rules: readonly PostureRule[], ctx: PostureConte
     try {
       drafts = rule.evaluate(ctx);
     } catch (err) {
-      out.push({
-        ...base,
-        id: fingerprint('rule-error', endpoint.id, rule.id),
-        ruleId: 'rule-error',
-        title: `Rule ${rule.id} failed`,
-        severity: 'info',
-        owasp: rule.owasp,
-        cwe: rule.cwe,
-        evidence: { summary: `rule ${rule.id} threw: ${err instanceof Error ? err.message.slice(0, 200) : 'unknown error'}` },
-        remediation: 'Report this to the Bulwark maintainers; the other rules ran normally.',
-        firstSeen: at,
-        lastSeen: at,
-        count: 1,
-      });
+      out.push(ruleErrorFinding(rule, base, endpoint.id, err, at));
       continue;
     }
     for (const d of drafts) {

@@ -25,11 +25,8 @@ export interface FindingDraft {
   signals: string[];
 }
 
-/**
- * A posture rule: a declarative record plus a pure function. Ids are stable (`posture-…`); docs live in
- * `docs/rules/<id>.md`; the meta-test checks both.
- */
-export interface PostureRule {
+/** The declarative part every rule of a finding family shares (posture, conformance). */
+export interface RuleInfo {
   id: string;
   title: string;
   severity: Severity;
@@ -38,6 +35,13 @@ export interface PostureRule {
   tags: string[];
   rationale: string;
   remediation: string;
+}
+
+/**
+ * A posture rule: a declarative record plus a pure function. Ids are stable (`posture-…`); docs live in
+ * `docs/rules/<id>.md`; the meta-test checks both.
+ */
+export interface PostureRule extends RuleInfo {
   evaluate(ctx: PostureContext): FindingDraft[];
 }
 

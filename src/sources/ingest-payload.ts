@@ -1,3 +1,4 @@
+import { tryParseJson } from '../util/json.js';
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { invalidInput, tooLarge } from '../errors/domain-errors.js';
@@ -65,14 +66,9 @@ export function parseIngestPayload(body: Buffer, opts: IngestPayloadOptions): Re
 
   const ndjson = ct.includes('ndjson') || ct.includes('jsonl') || ct.includes('json-seq') || ct.includes('x-json-stream');
   if (!ndjson) {
-    let parsed: unknown;
-    let ok = true;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      ok = false;
-    }
-    if (ok) {
+    const box = tryParseJson(text);
+    if (box !== undefined) {
+      const parsed = box.value;
       const items = Array.isArray(parsed) ? parsed : isRec(parsed) && Array.isArray(parsed.events) ? parsed.events : isRec(parsed) && parsed.request !== undefined ? [parsed] : undefined;
       if (items === undefined) throw invalidInput('expected a JSON array of events, {"events": [...]}, or NDJSON');
       checkCount(items.length, opts.maxEvents);

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { MapResult } from './types.js';
+import { hexVal } from '../normalize/url.js';
 
 /**
  * Raw HTTP/1.x request dumps: one or more requests one after another, each a request line, header lines,
@@ -231,12 +232,7 @@ export class RawHttpScanner {
         }
         case 'body': {
           const c = this.cur!;
-          const avail = this.buf.length - this.pos;
-          if (avail === 0) return;
-          const n = Math.min(avail, c.remaining);
-          this.bodyBytes(c, this.buf.subarray(this.pos, this.pos + n));
-          this.pos += n;
-          c.remaining -= n;
+          if (!this.feedBody(c)) return;
           if (c.remaining === 0) this.finish();
           continue;
         }
@@ -268,12 +264,7 @@ export class RawHttpScanner {
         }
         case 'chunk-data': {
           const c = this.cur!;
-          const avail = this.buf.length - this.pos;
-          if (avail === 0) return;
-          const n = Math.min(avail, c.remaining);
-          this.bodyBytes(c, this.buf.subarray(this.pos, this.pos + n));
-          this.pos += n;
-          c.remaining -= n;
+          if (!this.feedBody(c)) return;
           if (c.remaining === 0) this.mode = 'chunk-end';
           continue;
         }
@@ -359,6 +350,17 @@ export class RawHttpScanner {
     }
     c.remaining = len;
     this.mode = 'body';
+  }
+
+  /** Feeds the buffered bytes of the current body or chunk, up to what remains of it; false when none are buffered. */
+  private feedBody(c: Current): boolean {
+    const avail = this.buf.length - this.pos;
+    if (avail === 0) return false;
+    const n = Math.min(avail, c.remaining);
+    this.bodyBytes(c, this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    c.remaining -= n;
+    return true;
   }
 
   private bodyBytes(c: Current, bytes: Buffer): void {
@@ -538,12 +540,6 @@ function isAscii(b: Buffer): boolean {
   return true;
 }
 
-function hexVal(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  return -1;
-}
 
 /**
  * In latin1 mode, or in auto mode when the high (>= %80) escapes of `s` do not form valid UTF-8,

@@ -7,69 +7,15 @@
  * Needs Debian's `chromium` at /usr/bin/chromium and a built console (`npm run build`); the same harness
  * as `console.test.ts`. Without either the tests fail; they never skip.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_FLAGS, ROOT, startDemo, type Demo } from './harness.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'bulwark.js');
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-output', 'spec-generate');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-interface Demo {
-  url: string;
-  accounts: Map<string, { email: string; password: string }>;
-  stop(): Promise<void>;
-}
-
-/** Runs `bulwark demo` as a user would and reads the URL and the accounts it prints. */
-function startDemo(dataDir: string): Promise<Demo> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, '--data-dir', dataDir, 'demo', '--events', '20000', '--port', '0'], {
-    cwd: dataDir,
-    env: { ...process.env, BULWARK_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await closed;
-    clearTimeout(timer);
-  };
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      void stop();
-      reject(new Error(`bulwark demo was not serving within 90 s\nstdout: ${out}\nstderr: ${err}`));
-    }, 90_000);
-    void closed.then(() => {
-      clearTimeout(deadline);
-      reject(new Error(`bulwark demo exited early\nstdout: ${out}\nstderr: ${err}`));
-    });
-    child.stdout!.on('data', () => {
-      if (!out.includes('Press Ctrl-C to stop.')) return;
-      clearTimeout(deadline);
-      const url = /serving the demo estate on (http:\/\/\S+)/.exec(out)?.[1];
-      const accounts = new Map<string, { email: string; password: string }>();
-      for (const m of out.matchAll(/^ {2}(\S+)\s+(\S+@northwind\.example)\s+(\S+)/gm)) accounts.set(m[1]!, { email: m[2]!, password: m[3]! });
-      if (!url || accounts.size !== 5) {
-        void stop();
-        reject(new Error(`could not read the demo's URL and accounts\nstdout: ${out}`));
-        return;
-      }
-      resolve({ url, accounts, stop });
-    });
-  });
-}
 
 let demo: Demo;
 let browser: Browser;

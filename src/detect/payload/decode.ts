@@ -1,3 +1,4 @@
+import { hexVal } from '../../normalize/url.js';
 /**
  * Decoding for payload inspection: undo what attackers layer on top of a payload so the detectors see the
  * text the vulnerable component eventually sees. Never throws, never grows the text, and does a bounded
@@ -17,12 +18,6 @@
 /** Decoding passes per value: enough for triple encoding plus one entity layer. */
 export const MAX_DECODE_ROUNDS = 4;
 
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
 
 function hexAt(s: string, i: number, n: number): number {
   if (i + n > s.length) return -1;

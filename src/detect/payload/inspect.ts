@@ -1,3 +1,4 @@
+import { tryParseJson } from '../../util/json.js';
 import type { ApiRequest } from '../../contracts/api-event.js';
 import type { InspectedValue, ValueLocation } from '../types.js';
 import { decodeValue } from './decode.js';
@@ -284,15 +285,9 @@ function addBody(c: Collector, request: ApiRequest): void {
   const first = text.trimStart().charCodeAt(0);
   if (ct.includes('json') || ((ct === '' || ct.startsWith('text/')) && (first === 123 || first === 91))) {
     if (text.length <= max) {
-      let parsed: unknown;
-      let ok = true;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        ok = false;
-      }
-      if (ok) {
-        addJson(c, parsed);
+      const parsed = tryParseJson(text);
+      if (parsed !== undefined) {
+        addJson(c, parsed.value);
         return;
       }
     }

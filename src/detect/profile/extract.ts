@@ -1,3 +1,4 @@
+import { tryParseJson } from '../../util/json.js';
 import type { ApiRequest } from '../../contracts/api-event.js';
 import { parseForm } from '../../discover/params.js';
 import { fnv1a } from '../../redact/credential-facts.js';
@@ -56,14 +57,8 @@ export function endpointParams(req: ApiRequest, pathParams: ReadonlyArray<readon
     if (ct.includes('x-www-form-urlencoded')) {
       for (const [k, v] of parseForm(text)) if (!push('body', k, v)) return out;
     } else if (ct.includes('json') || ((first === 0x7b || first === 0x5b) && ct === '')) {
-      let parsed: unknown;
-      let ok = true;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        ok = false;
-      }
-      if (ok && typeof parsed === 'object' && parsed !== null) jsonLeaves(parsed, '', 0, limits, push);
+      const parsed = tryParseJson(text)?.value;
+      if (typeof parsed === 'object' && parsed !== null) jsonLeaves(parsed, '', 0, limits, push);
       else push('body-raw', '', text);
     } else {
       push('body-raw', '', text);
