@@ -2,6 +2,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { BehaviourConfig } from '../detect/behaviour/config.js';
+import { ExportsConfig } from '../cases/export/config.js';
 import { invalidInput } from '../errors/domain-errors.js';
 import { CustomClass } from '../classify/custom-classes.js';
 import { MAX_SPEC_HOSTS, SpecHost } from '../contracts/spec-registry.js';
@@ -143,6 +145,36 @@ export const ConfigSchema = z.object({
       validateEvery: z.number().int().min(1).max(1000).default(4),
     })
     .prefault({}),
+  /** Threat detection on live traffic (see docs/detection.md). */
+  detection: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Detections below this confidence are dropped. */
+      minConfidence: z.number().min(0).max(1).default(0.5),
+      /** A learned parameter model (`bulwark learn --out`), for the positive-model detectors; none by default. */
+      profileFile: z.string().min(1).optional(),
+      behaviour: BehaviourConfig.prefault({}),
+    })
+    .prefault({}),
+  /** How issues group into cases (see docs/cases.md). */
+  cases: z
+    .object({
+      /** Issues of one actor against one target this close to a case's last issue join it. */
+      groupWindowMinutes: z.number().positive().max(7 * 24 * 60).default(60),
+      /** A case stops taking issues this long after its first issue... */
+      maxCaseDays: z.number().positive().max(365).default(30),
+      /** ...or this long after its last one... */
+      idleDays: z.number().positive().max(365).default(14),
+      /** ...or at this many issues. */
+      maxIssuesPerCase: z.number().int().min(1).max(100_000).default(1000),
+      /** A case resolved less than this long ago reopens when a matching issue arrives. */
+      reopenWithinDays: z.number().min(0).max(365).default(7),
+      /** Identical detections (detector, actor, endpoint, location) this close together fold into one issue. */
+      foldWithinSeconds: z.number().min(0).max(3600).default(60),
+    })
+    .prefault({}),
+  /** Issue exports to other tools (see docs/exports.md). */
+  exports: ExportsConfig.prefault({}),
   /** Console accounts and sessions. Every default is the safer choice; `identityOptionsFromConfig` maps these. */
   identity: z
     .object({

@@ -29,6 +29,12 @@ import { POSTURE_RULES } from '../risk/posture-rules.js';
 import { createStructuralRewriter, findStructuralMerges, type SiblingCandidate, type StructuralMerge } from '../discover/structural-merge.js';
 import { createConformanceStage, operationPaths, type ConformanceStats, type EndpointKey } from '../conformance/stage.js';
 import type { ActiveSpecs } from '../conformance/active-specs.js';
+import type { IssueDraft } from '../contracts/cases.js';
+
+/** Receives the detect stage's issues at each flush (the cases service groups, stores and exports them). */
+export interface ThreatSink {
+  addIssues(drafts: IssueDraft[]): Promise<unknown>;
+}
 
 /** A record from a source: a normalized event, or a reject with its reason. */
 export type IngestRecord = { kind: 'event'; event: ApiEvent; line?: number } | { kind: 'reject'; reject: Reject };
@@ -62,6 +68,8 @@ export interface PipelineDeps {
   rules?: readonly PostureRule[];
   /** The registered specs traffic is checked against (conformance); without it, no conformance. */
   specs?: ActiveSpecs;
+  /** Where the detect stage's issues go (the cases service); without it, threat detection does not run. */
+  threats?: ThreatSink;
   /** Clock for `at` stamps (tests pin it). */
   now?: () => Date;
 }
