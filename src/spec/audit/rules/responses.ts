@@ -190,6 +190,26 @@ export const RESPONSE_RULES: readonly AuditRule[] = [
     },
   },
   {
+    id: 'spec-response-5xx-default-only',
+    title: 'Server errors documented only by the default response',
+    severity: 'info',
+    owasp: 'API8:2023',
+    cwe: 'CWE-755',
+    category: 'data-validation',
+    tags: ['responses', 'errors'],
+    spectral: ['owasp:api8:2023-define-error-responses-500'],
+    detects: 'An operation whose only server-error documentation is `default`: no `500` and no `5XX` response.',
+    rationale:
+      '`default` stands for every status the operation does not list, client errors included. A server failure is then indistinguishable, in the contract, from any other undocumented answer: contract tests cannot check that a 500 carries only the generic error body, and gateways cannot map it. It is much better than nothing (`spec-response-500-missing` does not flag it), hence informational.',
+    remediation: 'Add an explicit `500` (or `5XX`) response that references the same generic error schema as `default`.',
+    *check(model) {
+      for (const op of model.operations) {
+        if (op.responses.some((r) => r.status === '500' || r.status.toUpperCase() === '5XX')) continue;
+        if (op.responses.some((r) => r.status === 'default')) yield { pointer: responsesPointer(op), message: `${opLabel(op)} documents server errors only through its default response` };
+      }
+    },
+  },
+  {
     id: 'spec-response-error-no-schema',
     title: 'Error response without a body schema',
     severity: 'low',
