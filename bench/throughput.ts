@@ -8,7 +8,10 @@
  * RSS belongs to that run alone:
  *   floor     read the NDJSON file, split lines, JSON.parse each event: nothing else;
  *   pipeline  the real ingestion path: read + parse + normalize + redact + discover + classify +
- *             aggregate, into a SQLite store on disk (what `bulwark ingest` does).
+ *             conformance + aggregate, into a SQLite store on disk, with threat detection off
+ *             (issue 2's figure);
+ *   detect    the same with every threat detector on, issues and cases stored (what `bulwark ingest`
+ *             does by default; issue 5's figure, compared with `pipeline` in the same run).
  * The events come from the demo estate generator (seeded), written once under bench/out/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -43,9 +46,11 @@ interface RunResult {
   /** Heap still in use after a forced full GC at the end of the run: what the pipeline retains. */
   retainedHeapMb?: number;
   endpoints?: number;
+  issues?: number;
+  cases?: number;
 }
 
-function runChild(mode: 'floor' | 'pipeline', file: string): RunResult {
+function runChild(mode: 'floor' | 'pipeline' | 'detect', file: string): RunResult {
   const node = process.execPath;
   const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, '--file', file];
   const pinned = spawnSync('taskset', ['--version']).status === 0;
@@ -80,7 +85,7 @@ async function childFloor(file: string): Promise<RunResult> {
   return { events, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-async function childPipeline(file: string): Promise<RunResult> {
+async function childPipeline(file: string, detect: boolean): Promise<RunResult> {
   // The compiled build, as `bulwark ingest` runs it (tsx's transform adds helpers on hot paths).
   const dist = path.join(here, '..', 'dist');
   const load = <T>(p: string) => import(pathToFileURL(path.join(dist, p)).href) as Promise<T>;
@@ -90,16 +95,17 @@ async function childPipeline(file: string): Promise<RunResult> {
   const { readEventBatches } = await load<typeof import('../src/sources/index.js')>('sources/index.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-bench-'));
   try {
-    const config = loadConfig({ env: { BULWARK_DATA_DIR: dir } });
+    const config = loadConfig({ env: { BULWARK_DATA_DIR: dir }, overrides: { detection: { enabled: detect } } });
     const bw = await openBulwark(config, createLogger('warn'));
     const started = process.hrtime.bigint();
     const report = await bw.pipeline.ingest(readEventBatches(file, { format: 'ndjson' }));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     (globalThis as { gc?: () => void }).gc?.();
     const retainedHeapMb = process.memoryUsage().heapUsed / 2 ** 20;
+    const cases = detect ? (await bw.cases.listCases({ limit: 1 }, null)).total : 0;
     await bw.close();
     if (report.rejected) throw new Error(`${report.rejected} events rejected`);
-    return { events: report.accepted, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, retainedHeapMb, endpoints: report.endpoints };
+    return { events: report.accepted, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, retainedHeapMb, endpoints: report.endpoints, issues: report.detections, cases };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
   if (child >= 0) {
     const mode = process.argv[child + 1];
     const file = arg('file', '');
-    const r = mode === 'floor' ? await childFloor(file) : await childPipeline(file);
+    const r = mode === 'floor' ? await childFloor(file) : await childPipeline(file, mode === 'detect');
     process.stdout.write(JSON.stringify(r) + '\n');
     return;
   }
@@ -130,6 +136,12 @@ async function main(): Promise<void> {
   console.log(row('floor', floor));
   console.log(row('pipeline', pipe) + `  (${pipe.endpoints} endpoints)`);
   console.log(`  pipeline cost = ${(rate(floor) / rate(pipe)).toFixed(2)} x the floor (target <= 4x); target >= 50,000 events/s: ${rate(pipe) >= 50_000 ? 'met' : 'NOT met'}`);
+  const det = runChild('detect', file);
+  console.log(row('detect', det) + `  (${det.issues} issues in ${det.cases} cases)`);
+  const cost = rate(pipe) / rate(det);
+  console.log(
+    `  detection cost = ${cost.toFixed(2)} x the pipeline without it (target <= 2x); target >= 25,000 events/s: ${rate(det) >= 25_000 && cost <= 2 ? 'met' : 'NOT met'}`,
+  );
   if (memory) {
     const big = n * 3;
     const file3 = await ensureEvents(big);

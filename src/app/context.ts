@@ -15,6 +15,9 @@ import { createActiveSpecs } from '../conformance/active-specs.js';
 import { createHmac } from 'node:crypto';
 import { createIdentityService, identityOptionsFromConfig, type IdentityOptions, type IdentityService } from '../identity/identity-service.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
+import { createCaseService, type CaseService } from '../cases/service.js';
+import { createIssueExporters } from '../cases/export/exporters.js';
+import { detectStageFromConfig } from '../detect/setup.js';
 
 /** Everything a command or the server needs, wired once from the config. */
 export interface Bulwark {
@@ -23,6 +26,8 @@ export interface Bulwark {
   pipeline: Pipeline;
   redactor: Redactor;
   identity: IdentityService;
+  /** Threat issues and cases: the detect stage's sink and the SOC queue. */
+  cases: CaseService;
   /** Title, category and sensitivity of a data class id (built-in or custom). */
   classInfo: (id: string) => ClassInfo;
   logger: Logger;
@@ -43,6 +48,9 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
   for (const spec of config.discovery.specs) {
     for (const { host, templates } of loadSpecTemplates(spec)) templater.addKnownTemplates(host, templates);
   }
+  // Issues also go to the configured exports (webhooks, syslog, JSON lines); publishing never blocks ingestion.
+  const exporters = createIssueExporters(config.exports, { logger, env: { ...process.env, ...env } });
+  const cases = createCaseService({ store, config: config.cases, logger, onIssues: (items) => exporters.publish(items) });
   const pipeline = createPipeline({
     store,
     config,
@@ -53,6 +61,9 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
     logger,
     // Conformance: traffic is checked against the latest version of every registered spec.
     specs: createActiveSpecs({ store, logger }),
+    // Threat detection: the detect stage's drafts go to the cases service at each flush.
+    threats: cases,
+    detect: detectStageFromConfig(config.detection, { redactor, logger }),
   });
   await pipeline.open();
   const identity = createIdentityService({
@@ -67,9 +78,12 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
     pipeline,
     redactor,
     identity,
+    cases,
     classInfo: classInfoResolver(config.dataClasses),
     logger,
     async close() {
+      // Queued exports are sent (bounded by exports.closeTimeoutMs) before the store goes.
+      await exporters.close();
       await store.close();
     },
   };

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ApiEvent, Reject } from '../contracts/api-event.js';
 import type { Severity } from '../contracts/finding.js';
-import { MAX_MODEL_BYTES, parseProfileModel, type ProfileModel } from '../detect/profile/index.js';
+import type { ProfileModel } from '../detect/profile/index.js';
 import type { Detection } from '../detect/types.js';
 import { DomainError, invalidInput, notFound } from '../errors/domain-errors.js';
 
@@ -19,31 +19,6 @@ export function checkInputFiles(files: readonly string[]): void {
       if (err instanceof DomainError) throw err;
       throw notFound(`${file}: no such file`);
     }
-  }
-}
-
-/** Reads and validates a model written by `bulwark learn`. */
-export function loadModelFile(file: string): ProfileModel {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw invalidInput(`--model ${file}: not a regular file`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    throw notFound(`--model ${file}: no such file`);
-  }
-  if (size > MAX_MODEL_BYTES) throw invalidInput(`--model ${file}: larger than ${MAX_MODEL_BYTES / 1024 / 1024} MiB`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw invalidInput(`--model ${file}: not a JSON file (write one with "bulwark learn")`);
-  }
-  try {
-    return parseProfileModel(raw);
-  } catch (err) {
-    throw invalidInput(`--model ${file}: ${(err as Error).message}`);
   }
 }
 

@@ -13,7 +13,7 @@ function table(headers: string[], rows: string[][], maxWidths: number[] = []): s
 const n = (x: number) => x.toLocaleString('en');
 
 export function formatReport(file: string, r: IngestReport): string {
-  const lines = [`${file}: ${n(r.accepted)} events ingested, ${n(r.rejected)} rejected; ${n(r.endpoints)} endpoints (${n(r.newEndpoints)} new), ${n(r.findings)} finding updates`];
+  const lines = [`${file}: ${n(r.accepted)} events ingested, ${n(r.rejected)} rejected; ${n(r.endpoints)} endpoints (${n(r.newEndpoints)} new), ${n(r.findings)} finding updates, ${n(r.detections)} threat detections`];
   for (const [reason, count] of Object.entries(r.rejectReasons).sort((a, b) => b[1] - a[1])) lines.push(`  rejected ${n(count)} x ${reason}`);
   for (const rej of r.firstRejects.slice(0, 5)) lines.push(`    e.g. ${rej.line !== undefined ? `line ${rej.line}: ` : ''}${rej.reason}`);
   return lines.join('\n');

@@ -11,7 +11,8 @@ import { RAW_HTTP_CHARSETS, type RawHttpCharset } from '../sources/raw-http.js';
 import { createDetectionEngine, DEFAULT_MIN_CONFIDENCE } from '../detect/engine.js';
 import { createProfileLearner } from '../detect/profile/index.js';
 import { SEVERITY_RANK } from '../contracts/finding.js';
-import { checkInputFiles, countDetections, countReject, learnSummary, loadModelFile, newTally, parseConfidence, positionOf, scanSummary, verdictJson, verdictLine, type LearnTally } from './detect-cli.js';
+import { loadModelFile } from '../detect/profile/model-file.js';
+import { checkInputFiles, countDetections, countReject, learnSummary, newTally, parseConfidence, positionOf, scanSummary, verdictJson, verdictLine, type LearnTally } from './detect-cli.js';
 import type { IngestReport } from '../pipeline/pipeline.js';
 import { ensureAdminToken, ensureAdminUser, startServer } from '../server/serve.js';
 import { seedDemoIdentity } from '../demo/identity.js';
@@ -79,7 +80,7 @@ function progress(file: string): ((read: number, total: number) => void) | undef
   };
 }
 
-async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: SourceFormat; host?: string }): Promise<IngestReport[]> {
+async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: SourceFormat; host?: string; charset?: RawHttpCharset }): Promise<IngestReport[]> {
   // Every file is checked before the first is ingested, so a typo does not leave a half-done run.
   const sizes = files.map((file) => {
     try {
@@ -95,7 +96,7 @@ async function ingestFiles(bw: Bulwark, files: string[], opts: { format?: Source
   for (const [i, file] of files.entries()) {
     const size = sizes[i]!;
     const onProgress = size > 5_000_000 ? progress(file) : undefined;
-    const records = readEventBatches(file, { format: opts.format, defaultHost: opts.host, onProgress });
+    const records = readEventBatches(file, { format: opts.format, defaultHost: opts.host, charset: opts.charset, onProgress });
     reports.push(await bw.pipeline.ingest(records));
   }
   return reports;
@@ -140,12 +141,13 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
 
   program
     .command('ingest')
-    .description('ingest traffic files: HAR, NDJSON events, nginx/Envoy/Kong/AWS API Gateway/JSON access logs (.gz too)')
+    .description('ingest traffic files: HAR, NDJSON events, nginx/Envoy/Kong/AWS API Gateway/JSON access logs, raw HTTP/1.1 request dumps (.gz too)')
     .argument('<files...>')
-    .addOption(new Option('--format <format>', 'skip auto-detection').choices(['har', 'ndjson', 'nginx', 'envoy', 'kong', 'aws-apigw', 'json-log']))
-    .option('--host <host>', 'host for log formats that do not record one (e.g. nginx combined)')
+    .addOption(new Option('--format <format>', 'skip auto-detection').choices(['har', 'ndjson', 'nginx', 'envoy', 'kong', 'aws-apigw', 'json-log', 'raw-http']))
+    .addOption(new Option('--charset <charset>', 'how raw HTTP dumps are decoded').choices(RAW_HTTP_CHARSETS).default('auto'))
+    .option('--host <host>', 'host for log formats that do not record one (e.g. nginx combined, raw HTTP without Host)')
     .option('--json', 'print the report as JSON')
-    .action(async (files: string[], o: { format?: SourceFormat; host?: string; json?: boolean }, cmd: Command) => {
+    .action(async (files: string[], o: { format?: SourceFormat; charset: RawHttpCharset; host?: string; json?: boolean }, cmd: Command) => {
       await withBulwark(cmd, async (bw) => {
         const reports = await ingestFiles(bw, files, o);
         if (o.json) out(JSON.stringify(files.map((f, i) => ({ file: f, ...reports[i] })), null, 2));

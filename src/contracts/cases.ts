@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiEvent } from './api-event.js';
-import { OwaspApi, Severity } from './finding.js';
+import { Finding, OwaspApi, Severity } from './finding.js';
 
 /**
  * Threat issues and cases (issue 5): what the detect stage found in live traffic, and how a SOC analyst
@@ -225,6 +225,10 @@ export type CommentInput = z.infer<typeof CommentInput>;
 /** `POST /api/v1/cases/:id/flag`: creates (or refreshes) a finding for remediation on the case's main endpoint. */
 export const FlagInput = z.object({ note: z.string().trim().max(1000).optional() }).strict();
 export type FlagInput = z.infer<typeof FlagInput>;
+
+/** What `POST /api/v1/cases/:id/flag` answers: the finding for remediation and the case that now links to it. */
+export const FlagResult = z.object({ finding: Finding, case: ThreatCase });
+export type FlagResult = z.infer<typeof FlagResult>;
 
 /** `POST /api/v1/suppressions`: at least one scope field. */
 export const SuppressionInput = z

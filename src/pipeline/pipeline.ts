@@ -8,7 +8,8 @@ import type { PathTemplater } from '../discover/path-templater.js';
 import type { ExposureClassifier } from '../discover/exposure.js';
 import type { ClassInfo, PostureRule } from '../risk/posture-rules.js';
 import type { Logger } from '../util/logger.js';
-import { createCredentialReader } from '../redact/credential-facts.js';
+import { createCredentialReader, type CredentialFacts } from '../redact/credential-facts.js';
+import type { DataClassHit } from '../contracts/data-class.js';
 import { isoToMs } from '../normalize/timestamp.js';
 import {
   deserializeState,
@@ -30,6 +31,7 @@ import { createStructuralRewriter, findStructuralMerges, type SiblingCandidate, 
 import { createConformanceStage, operationPaths, type ConformanceStats, type EndpointKey } from '../conformance/stage.js';
 import type { ActiveSpecs } from '../conformance/active-specs.js';
 import type { IssueDraft } from '../contracts/cases.js';
+import type { DetectContext, DetectStage } from '../detect/stage.js';
 
 /** Receives the detect stage's issues at each flush (the cases service groups, stores and exports them). */
 export interface ThreatSink {
@@ -49,12 +51,16 @@ export interface IngestReport {
   endpoints: number;
   newEndpoints: number;
   findings: number;
+  /** Threat detections made (each one an issue draft for the cases service). */
+  detections: number;
 }
 
 export interface FlushReport {
   endpointsSaved: number;
   endpointsMerged: number;
   findings: number;
+  /** Threat issue drafts handed to the cases service. */
+  issues: number;
 }
 
 export interface PipelineDeps {
@@ -70,6 +76,8 @@ export interface PipelineDeps {
   specs?: ActiveSpecs;
   /** Where the detect stage's issues go (the cases service); without it, threat detection does not run. */
   threats?: ThreatSink;
+  /** The detect stage (threat detectors on every raw event); runs only with `threats`. */
+  detect?: DetectStage;
   /** Clock for `at` stamps (tests pin it). */
   now?: () => Date;
 }
@@ -149,6 +157,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const coverageSaved = new WeakMap<EndpointState, string>();
   const coverageKey = (c: Endpoint['coverage']) => (c ? `${c.status} ${c.specId}@${c.version} ${c.operation?.method ?? ''} ${c.operation?.path ?? ''}` : '');
   const readCredentials = createCredentialReader();
+  // Detection runs only when its issues have somewhere to go.
+  const detect = deps.threats ? deps.detect : undefined;
+  let detections = 0;
   const structural = createStructuralRewriter();
   const paramNamesCache = new Map<string, (string | null)[]>();
   const paramNamesOf = (template: string) => {
@@ -187,6 +198,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!analyse) {
       observeHits(state, url.hits, names);
       observeHitSignals(state, url.hits, facts, names);
+      if (detect) detections += detect.observe(event, detectContext(state, ts, facts, names, undefined));
       return;
     }
     const red = redactor.redactEvent(event);
@@ -220,6 +232,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (list.length >= samplesPerEndpoint) list.shift();
       list.push({ endpointId: endpointId(state.host, state.method, state.template), timestamp: r.timestamp, event: r });
     }
+    if (detect) detections += detect.observe(event, detectContext(state, ts, facts, names, responseSensitive(red.hits)));
+  }
+
+  /** Whether an analysed response carried personal, financial or credential data (medium sensitivity or more). */
+  function responseSensitive(hits: readonly DataClassHit[]): boolean {
+    for (const h of hits) if (h.direction === 'response' && classInfo(h.dataClass).sensitivity !== 'low') return true;
+    return false;
+  }
+
+  function detectContext(state: EndpointState, ts: number, facts: CredentialFacts, names: readonly (string | null)[], sensitive: boolean | undefined): DetectContext {
+    const ctx: DetectContext = {
+      ts,
+      facts,
+      endpointId: endpointId(state.host, state.method, state.template),
+      endpointKey: keyOf(state.host, state.method, state.template),
+      host: state.host,
+      method: state.method,
+      template: state.template,
+      pathParamNames: names,
+    };
+    if (sensitive !== undefined) ctx.responseSensitive = sensitive;
+    return ctx;
   }
 
   let structuralChanged = false;
@@ -314,6 +348,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     findings.push(...conformanceFindings);
     if (findings.length) await store.saveFindings(findings);
     if (sampleBatch.length) await store.addSamples(sampleBatch, samplesPerEndpoint);
+    // After the endpoints: issues refer to them. Drafts carry the ids the events were counted under; an
+    // endpoint merged in this flush is renamed here, as samples are.
+    const drafts = detect ? detect.drain() : [];
+    for (const d of drafts) if (d.endpointId !== null) d.endpointId = renamed.get(d.endpointId) ?? d.endpointId;
+    if (drafts.length) await deps.threats!.addIssues(drafts);
     if (pendingRejects.length) {
       await store.addRejects(
         pendingRejects.map((r) => ({ ...r, at })),
@@ -326,7 +365,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await store.setMeta(STRUCTURAL_META, structural.merges());
       structuralChanged = false;
     }
-    return { endpointsSaved: rows.length, endpointsMerged: merged, findings: findings.length };
+    return { endpointsSaved: rows.length, endpointsMerged: merged, findings: findings.length, issues: drafts.length };
   }
 
   /**
@@ -372,7 +411,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       await refreshSpecs();
       const flushEvery = opts.flushEvery ?? 100_000;
       const before = new Set(persisted);
-      const report: IngestReport = { accepted: 0, rejected: 0, rejectReasons: {}, firstRejects: [], endpoints: 0, newEndpoints: 0, findings: 0 };
+      const report: IngestReport = { accepted: 0, rejected: 0, rejectReasons: {}, firstRejects: [], endpoints: 0, newEndpoints: 0, findings: 0, detections: 0 };
+      const detectionsBefore = detections;
       let sinceFlush = 0;
       const one = (rec: IngestRecord): void => {
         if (rec.kind === 'reject') {
@@ -407,6 +447,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
       report.findings += (await flush()).findings;
+      report.detections = detections - detectionsBefore;
       report.endpoints = persisted.size;
       for (const id of persisted) if (!before.has(id)) report.newEndpoints++;
       return report;

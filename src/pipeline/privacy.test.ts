@@ -284,6 +284,20 @@ describe('privacy: nothing planted in traffic reaches the store or the logs', ()
       for (const c of ['email', 'payment-card', 'iban', 'us-ssn', 'phone', 'password', 'date-of-birth', 'api-key']) expect(classes).toContain(c);
     });
 
+    it('has threat cases whose issues carry redacted exchanges and digest actors', async () => {
+      const cases = await b.cases.listCases({ limit: 500 }, null);
+      expect(cases.total).toBeGreaterThan(5);
+      const detail = await b.cases.caseDetail(cases.items[0]!.id, null);
+      expect(detail.issues.length).toBeGreaterThan(0);
+      for (const issue of detail.issues) {
+        expect(issue.actor.id).toMatch(/^[0-9a-f]{16}$/);
+        expect(issue.exchange).not.toBeNull();
+      }
+      // The exchange of an authenticated attack keeps the scheme but not the credential.
+      const auth = detail.issues.map((i) => i.exchange?.request.headers.authorization).find((h) => h !== undefined);
+      if (auth !== undefined) expect(auth).toMatch(/\[REDACTED:/);
+    });
+
     it('keeps redacted samples, with placeholders where the values were', async () => {
       const page = await b.store.listEndpoints({ host: 'planted.example.com', search: 'signup', limit: 10 });
       expect(page.items).toHaveLength(1);

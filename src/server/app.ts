@@ -23,6 +23,7 @@ import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { specRoutes } from './routes/specs.js';
 import { specGenerateRoutes } from './routes/spec-generate.js';
+import { caseRoutes } from './routes/cases.js';
 
 export interface ServerDeps {
   store: Store;
@@ -55,6 +56,7 @@ export const ROUTES: readonly RouteDef<ServerContext>[] = [
   ...findingRoutes,
   ...specGenerateRoutes,
   ...specRoutes,
+  ...caseRoutes,
   ...adminRoutes,
   ...eventRoutes,
 ];

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../errors/domain-errors.js';
 import { dataClasses, makeEndpoint, makeFinding } from './fixtures/builders.js';
+import { makeCase } from '../cases/fixtures/builders.js';
 import { migrateSqlite, SQLITE_MIGRATIONS, SQLITE_SCHEMA_VERSION, sqliteSchemaVersion } from './migrations/sqlite.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
@@ -49,6 +50,17 @@ describe('sqlite store specifics', () => {
     open.push(s);
     await s.init();
     return s;
+  }
+
+  /** A database file at schema `version` holding one application, Shop (`*.shop.example`); its path. */
+  function olderDatabaseWithShop(version: number): string {
+    const path = join(dir, `v${version}.db`);
+    const db = new Database(path);
+    migrateSqlite(db, SQLITE_MIGRATIONS.filter((m) => m.version <= version));
+    db.prepare(`INSERT INTO applications (id, name, name_key, owners, matchers, created_at, created_ms, updated_at)
+      VALUES ('app-shop', 'Shop', 'shop', '[]', '[{"host":"*.shop.example"}]', '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`).run();
+    db.close();
+    return path;
   }
 
   function inspect<T>(fn: (db: Database.Database) => T): T {
@@ -210,12 +222,7 @@ describe('sqlite store specifics', () => {
   });
 
   it('migrates a version-3 database to the spec registry: applications it holds claim the specs added after', async () => {
-    const path = join(dir, 'v3.db');
-    const v3 = new Database(path);
-    migrateSqlite(v3, SQLITE_MIGRATIONS.filter((m) => m.version <= 3));
-    v3.prepare(`INSERT INTO applications (id, name, name_key, owners, matchers, created_at, created_ms, updated_at)
-      VALUES ('app-shop', 'Shop', 'shop', '[]', '[{"host":"*.shop.example"}]', '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`).run();
-    v3.close();
+    const path = olderDatabaseWithShop(3);
 
     const store = await openStore(path);
     const version = {
@@ -233,6 +240,23 @@ describe('sqlite store specifics', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('migrates a version-5 database to threat cases: its applications and audit chain carry on', async () => {
+    const path = olderDatabaseWithShop(5);
+
+    const store = await openStore(path);
+    const { ref: _ref, ...c } = makeCase({ id: 'c1', target: 'app:app-shop', applicationId: 'app-shop' });
+    const saved = await store.saveIssueBatch({ at: c.createdAt, newCases: [{ ...c, issueSeverity: 'high' }], growth: [], issues: [], folds: [] });
+    expect(saved.cases[0]).toMatchObject({ ref: 'C-1', applicationId: 'app-shop' });
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(sqliteSchemaVersion(db)).toBe(SQLITE_SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+    await store.deleteApplication('app-shop');
+    expect((await store.getCase('c1'))?.applicationId).toBeNull();
   });
 
   it('applies only pending steps, in one transaction', () => {

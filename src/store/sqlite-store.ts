@@ -52,6 +52,8 @@ import {
 } from './store.js';
 import { timestampMs } from './timestamps.js';
 import { connectConformance, COVERAGE_COLUMN, parseCoverage } from './sqlite-conformance.js';
+import { connectCases } from './sqlite-cases.js';
+import { conditions, isEmptyScope, type Conditions } from './sqlite-conditions.js';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for a private in-process database (tests, one-shot CLI runs). */
@@ -422,6 +424,27 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     specConformance(specId, opts) {
       return op('specConformance', (c) => c.specConformance(specId, opts.hosts, listLimit(opts.limit), opts.scope ?? 'all'));
     },
+
+    caseCandidates: (keys) => op('caseCandidates', (c) => c.cases.caseCandidates(keys)),
+    foldCandidates: (keys) => op('foldCandidates', (c) => c.cases.foldCandidates(keys)),
+    saveIssueBatch: (batch) => op('saveIssueBatch', (c) => c.cases.saveIssueBatch(batch)),
+    getCase: (id) => op('getCase', (c) => c.cases.getCase(id)),
+    listCases: (query) => op('listCases', (c) => c.cases.listCases(query)),
+    updateCase: (id, update) => op('updateCase', (c) => c.cases.updateCase(id, update)),
+    caseSummary: (scope, resolvedSince) => op('caseSummary', (c) => c.cases.caseSummary(scope, resolvedSince)),
+    similarCases: (of, opts) => op('similarCases', (c) => c.cases.similarCases(of, opts)),
+    caseIssueStats: (caseId) => op('caseIssueStats', (c) => c.cases.caseIssueStats(caseId)),
+    getIssue: (id) => op('getIssue', (c) => c.cases.getIssue(id)),
+    listIssues: (query) => op('listIssues', (c) => c.cases.listIssues(query)),
+    actorTimeline: (actorId, opts) => op('actorTimeline', (c) => c.cases.actorTimeline(actorId, opts)),
+    threatDaily: (scope, days) => op('threatDaily', (c) => c.cases.threatDaily(scope, days)),
+    addCaseComment: (comment) => op('addCaseComment', (c) => c.cases.addCaseComment(comment)),
+    listCaseComments: (caseId, limit) => op('listCaseComments', (c) => c.cases.listCaseComments(caseId, limit)),
+    createSuppression: (s) => op('createSuppression', (c) => c.cases.createSuppression(s)),
+    getSuppression: (id) => op('getSuppression', (c) => c.cases.getSuppression(id)),
+    listSuppressions: (query) => op('listSuppressions', (c) => c.cases.listSuppressions(query)),
+    deleteSuppression: (id) => op('deleteSuppression', (c) => c.cases.deleteSuppression(id)),
+    addSuppressionHits: (hits) => op('addSuppressionHits', (c) => c.cases.addSuppressionHits(hits)),
   };
 }
 
@@ -640,7 +663,6 @@ function connect(db: Database.Database) {
     deleteSpec: db.prepare('DELETE FROM specs WHERE id = ?'),
   };
 
-  const conformance = connectConformance(db);
   const queryCache = new Map<string, Database.Statement>();
   function cached(sql: string): Database.Statement {
     let stmt = queryCache.get(sql);
@@ -651,6 +673,8 @@ function connect(db: Database.Database) {
     }
     return stmt;
   }
+  const conformance = connectConformance(db);
+  const cases = connectCases(db, cached);
 
   /**
    * The applications in claiming order, cached for the connection. The cache is dropped after every
@@ -1057,6 +1081,7 @@ function connect(db: Database.Database) {
     const apps = loadApplicationMatchers(db);
     reassignApplications(db, apps);
     reassignSpecApplications(db, apps);
+    cases.reassignCases();
   }
 
   /** Runs an application change; the cached list is dropped whether it commits or rolls back. */
@@ -1266,6 +1291,7 @@ function connect(db: Database.Database) {
   return {
     db,
     st,
+    cases,
     createSpec: (spec: NewSpec, first: NewSpecVersion) => createSpec.immediate(spec, first),
     // IMMEDIATE takes the write lock before reading the latest version: two uploads cannot take one number.
     addSpecVersion: (specId: string, v: NewSpecVersion, links: SpecLinks, name?: string) => addSpecVersion.immediate(specId, v, links, name),
@@ -1301,53 +1327,6 @@ function connect(db: Database.Database) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Rows and their mapping to contract objects.
-
-/** A WHERE clause built from parts, with its parameters in order. */
-interface Conditions {
-  readonly parts: string[];
-  readonly params: unknown[];
-  add(sql: string, ...values: unknown[]): void;
-  /** Visibility: rows of no application are outside every scope but `'all'`. */
-  scope(scope: ApplicationScope): void;
-  application(id: string): void;
-  sql(): string;
-}
-
-/** New conditions, optionally starting from a copy of `base`. */
-function conditions(base?: Conditions): Conditions {
-  const parts = base ? [...base.parts] : [];
-  const params = base ? [...base.params] : [];
-  const add = (sql: string, ...values: unknown[]) => {
-    parts.push(sql);
-    params.push(...values);
-  };
-  return {
-    parts,
-    params,
-    add,
-    // A literal list, not json_each: the planner then knows it is short and drives the query by the
-    // application index. Padded to a power of two (repeats do not change IN) to bound the statement texts.
-    scope: (scope) => {
-      if (scope === 'all') return;
-      const ids = [...scope];
-      const last = ids.at(-1);
-      if (last === undefined) add('0');
-      else {
-        while ((ids.length & (ids.length - 1)) !== 0) ids.push(last);
-        add(`application_id IN (${ids.map(() => '?').join(', ')})`, ...ids);
-      }
-    },
-    application: (id) => {
-      if (id === UNASSIGNED_APPLICATION) add('application_id IS NULL');
-      else add('application_id = ?', id);
-    },
-    sql: () => (parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : ''),
-  };
-}
-
-function isEmptyScope(scope: ApplicationScope): boolean {
-  return scope !== 'all' && scope.length === 0;
-}
 
 const DAY_MS = 86_400_000;
 /** `dashboard`'s `days` is bounded: the series is built in memory, one entry a day. */

@@ -7,12 +7,21 @@ import type { Application } from '../contracts/identity.js';
 import type { SpecFindingView } from '../contracts/spec-registry.js';
 import type { SpecCoverage } from '../contracts/conformance.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './audit-chain.js';
+import type { CaseComment, Suppression } from '../contracts/cases.js';
+import { makeCase, makeDraft, makeExchange } from '../cases/fixtures/builders.js';
 import {
   ENDPOINT_SORT_KEYS,
+  MAX_CASE_LIST,
   MAX_PAGE_SIZE,
   UNASSIGNED_APPLICATION,
   type AuditDraft,
+  type CaseGrowth,
+  type CaseQuery,
   type EndpointQuery,
+  type IssueBatch,
+  type IssueQuery,
+  type NewThreatCase,
+  type NewThreatIssue,
   type FindingQuery,
   type NewSpecVersion,
   type SpecLinks,
@@ -1648,6 +1657,290 @@ export function storeContract(
         await store.saveConformance({ ...empty, specs: [{ specId: 'spec-1', version: 1, firstEvent: T(1), lastEvent: T(2) }], operations: [operation()] });
         const s = await reopen();
         expect(await s.loadConformance()).toMatchObject({ specs: [{ specId: 'spec-1' }], operations: [operation()] });
+      });
+    });
+
+    describe('threat cases and issues', () => {
+      const A = 'aaaaaaaaaaaaaaaa';
+      const B = 'bbbbbbbbbbbbbbbb';
+      const actor = (id: string) => ({ kind: 'address' as const, id, label: `address ${id.slice(0, 8)}` });
+      const newCase = (over: Partial<NewThreatCase> = {}): NewThreatCase => {
+        const { ref: _ref, ...c } = makeCase({ createdAt: T(1), updatedAt: T(1), firstSeen: T(1), lastSeen: T(1) });
+        return { ...c, issueSeverity: c.severity, ...over };
+      };
+      const issue = (caseId: string, over: Partial<NewThreatIssue> = {}): NewThreatIssue => {
+        const d = makeDraft({ at: over.firstSeen ?? T(1) });
+        return { ...d, id: `${caseId}-i`, caseId, count: 1, firstSeen: d.at, lastSeen: d.at, foldKey: `fk-${caseId}`, ...over };
+      };
+      const batch = (over: Partial<IssueBatch>): IssueBatch => ({ at: T(20), newCases: [], growth: [], issues: [], folds: [], ...over });
+      const growth = (caseId: string, over: Partial<CaseGrowth> = {}): CaseGrowth => ({
+        caseId, issues: 1, events: 1, firstSeen: T(2), lastSeen: T(2), issueSeverity: 'low', categories: ['sqli'], detectors: ['sqli-tokens'], endpointIds: ['ep-search'], ...over,
+      });
+      const exchange = makeExchange();
+
+      it('numbers new cases C-1, C-2... and stores them with their issues, exchanges included', async () => {
+        const r1 = await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1' })], issues: [issue('c1', { exchange })] }));
+        const r2 = await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c2', lastSeen: T(3) }), newCase({ id: 'c3', lastSeen: T(2) })] }));
+        expect(r1.cases.map((c) => c.ref)).toEqual(['C-1']);
+        expect(r2.cases.map((c) => [c.id, c.ref])).toEqual([['c2', 'C-2'], ['c3', 'C-3']]);
+        expect(r1.reopened).toEqual([]);
+        const { issueSeverity: _s, ...expected } = newCase({ id: 'c1' });
+        expect(await store.getCase('c1')).toEqual({ ...expected, ref: 'C-1' });
+        expect(await store.getCase('nope')).toBeNull();
+        expect(ids((await store.listCases({})).items)).toEqual(['c2', 'c3', 'c1']);
+        const { foldKey: _k, ...stored } = issue('c1', { exchange });
+        expect(await store.getIssue('c1-i')).toEqual({ ...stored, applicationId: null });
+        expect(await store.getIssue('nope')).toBeNull();
+      });
+
+      it('skips growth, folds and issues of cases it does not know', async () => {
+        const r = await store.saveIssueBatch(batch({ growth: [growth('ghost')], issues: [issue('ghost')], folds: [{ issueId: 'nope', count: 1, firstSeen: T(1), lastSeen: T(1) }] }));
+        expect(r).toEqual({ cases: [], reopened: [] });
+        expect((await store.listIssues({})).total).toBe(0);
+      });
+
+      it('grows a case: counters add, window widens, lists merge bounded, severity rises, title replaces when given', async () => {
+        await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1', severity: 'medium', issueSeverity: 'medium', categories: ['xss'], detectors: ['xss-markup'], endpointIds: ['ep-1'] })] }));
+        const many = Array.from({ length: 60 }, (_, i) => `ep-x${i}`);
+        const r = await store.saveIssueBatch(batch({
+          growth: [growth('c1', { issues: 2, events: 5, firstSeen: '2025-12-31T00:00:00.000Z', lastSeen: T(4), issueSeverity: 'critical', categories: ['sqli', 'xss'], endpointIds: many, title: 'SQL injection against api.shop.example' })],
+        }));
+        const c = r.cases[0]!;
+        expect(c).toMatchObject({ issueCount: 3, eventCount: 6, firstSeen: '2025-12-31T00:00:00.000Z', lastSeen: T(4), severity: 'critical', categories: ['sqli', 'xss'], detectors: ['sqli-tokens', 'xss-markup'], title: 'SQL injection against api.shop.example', updatedAt: T(20) });
+        expect(c.endpointIds).toHaveLength(MAX_CASE_LIST);
+        expect(await store.getCase('c1')).toEqual(c);
+        // No title: the title stays; a lower severity lowers nothing.
+        const again = await store.saveIssueBatch(batch({ growth: [growth('c1', { issueSeverity: 'info' })] }));
+        expect(again.cases[0]).toMatchObject({ title: 'SQL injection against api.shop.example', severity: 'critical', issueCount: 4 });
+      });
+
+      it('keeps a severity the analyst set: issues no longer raise it', async () => {
+        await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1', severity: 'medium', issueSeverity: 'medium' })] }));
+        expect(await store.updateCase('c1', { updatedAt: T(5), severity: 'low' })).toMatchObject({ severity: 'low', updatedAt: T(5) });
+        const r = await store.saveIssueBatch(batch({ growth: [growth('c1', { issueSeverity: 'critical' })] }));
+        expect(r.cases[0]!.severity).toBe('low');
+        expect((await store.caseCandidates([{ actorId: A, target: 'host:api.shop.example' }]))[0]!.issueSeverity).toBe('critical');
+      });
+
+      it('reopens a resolved case that grows, and says what it was', async () => {
+        await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1' })] }));
+        await store.updateCase('c1', { updatedAt: T(5), status: 'resolved', resolution: 'false-positive', resolvedAt: T(5), assignee: 'u-1' });
+        const r = await store.saveIssueBatch(batch({ growth: [growth('c1')] }));
+        expect(r.reopened).toEqual([{ case: r.cases[0], resolution: 'false-positive', resolvedAt: T(5) }]);
+        expect(r.cases[0]).toMatchObject({ status: 'new', resolution: null, resolvedAt: null, reopened: 1, assignee: 'u-1', issueCount: 2 });
+        // Growing an open case reopens nothing.
+        expect((await store.saveIssueBatch(batch({ growth: [growth('c1')] }))).reopened).toEqual([]);
+      });
+
+      it('applies analyst updates field by field; unknown ids answer null', async () => {
+        await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1' })] }));
+        await store.updateCase('c1', { updatedAt: T(5), assignee: 'u-9', status: 'investigating' });
+        const c = await store.updateCase('c1', { updatedAt: T(6), flaggedFindingId: 'f-1' });
+        expect(c).toMatchObject({ assignee: 'u-9', status: 'investigating', flaggedFindingId: 'f-1', updatedAt: T(6) });
+        expect(await store.getCase('c1')).toEqual(c);
+        expect(await store.updateCase('nope', { updatedAt: T(6) })).toBeNull();
+      });
+
+      it('answers grouping candidates: per actor and target, the open case seen last and the case resolved last', async () => {
+        await store.saveIssueBatch(batch({
+          newCases: [
+            newCase({ id: 'open-old', lastSeen: T(2) }),
+            newCase({ id: 'open-new', lastSeen: T(3), severity: 'low', issueSeverity: 'low' }),
+            newCase({ id: 'res-old' }),
+            newCase({ id: 'res-new' }),
+            newCase({ id: 'other-actor', actor: actor(B) }),
+            newCase({ id: 'other-target', target: 'app:shop' }),
+          ],
+        }));
+        await store.updateCase('res-old', { updatedAt: T(4), status: 'resolved', resolution: 'benign', resolvedAt: T(4) });
+        await store.updateCase('res-new', { updatedAt: T(5), status: 'resolved', resolution: 'benign', resolvedAt: T(5) });
+        const key = { actorId: A, target: 'host:api.shop.example' };
+        const got = await store.caseCandidates([key, key]);
+        expect(got.map((c) => [c.case.id, c.issueSeverity])).toEqual([['open-new', 'low'], ['res-new', 'high']]);
+        expect(await store.caseCandidates([{ actorId: B, target: 'app:shop' }])).toEqual([]);
+        expect(await store.caseCandidates([])).toEqual([]);
+      });
+
+      it('answers fold candidates: the issue seen last per key, in a case that is not resolved; folds add up and widen', async () => {
+        await store.saveIssueBatch(batch({
+          newCases: [newCase({ id: 'c1' }), newCase({ id: 'c2' })],
+          issues: [issue('c1', { id: 'i-old', foldKey: 'k', lastSeen: T(2) }), issue('c1', { id: 'i-new', foldKey: 'k', lastSeen: T(3) }), issue('c2', { id: 'i-res', foldKey: 'r' })],
+        }));
+        await store.updateCase('c2', { updatedAt: T(5), status: 'resolved', resolution: 'benign', resolvedAt: T(5) });
+        expect(await store.foldCandidates(['k', 'r', 'none'])).toEqual([{ foldKey: 'k', issueId: 'i-new', caseId: 'c1', count: 1, firstSeen: T(1), lastSeen: T(3) }]);
+        await store.saveIssueBatch(batch({ folds: [{ issueId: 'i-new', count: 3, firstSeen: '2025-12-31T00:00:00.000Z', lastSeen: T(4) }] }));
+        await store.saveIssueBatch(batch({ folds: [{ issueId: 'i-new', count: 1, firstSeen: T(2), lastSeen: T(2) }] }));
+        expect(await store.getIssue('i-new')).toMatchObject({ count: 5, firstSeen: '2025-12-31T00:00:00.000Z', lastSeen: T(4) });
+      });
+
+      describe('lists, summary and queries', () => {
+        beforeEach(async () => {
+          await store.createApplication(makeApplication({ id: 'shop', name: 'Shop', matchers: [{ host: 'api.shop.example' }] }));
+          await store.createApplication(makeApplication({ id: 'pay', name: 'Pay', matchers: [{ host: 'pay.example' }], createdAt: T(2) }));
+          await store.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-pay', host: 'pay.example', pathTemplate: '/pay' }), state: {} }]);
+          await store.saveIssueBatch(batch({
+            newCases: [
+              newCase({ id: 'shop-a', target: 'app:shop', applicationId: 'shop', lastSeen: T(5), severity: 'critical', detectors: ['sqli-tokens', 'xss-markup'], title: 'SQL injection against Shop (api.shop.example)' }),
+              newCase({ id: 'pay-a', target: 'app:pay', applicationId: 'pay', host: 'pay.example', lastSeen: T(4), detectors: ['xss-markup'], categories: ['xss'], title: 'Cross-site scripting against Pay (pay.example)' }),
+              newCase({ id: 'host-b', actor: actor(B), lastSeen: T(3), severity: 'low', detectors: ['scanner-agent'], categories: ['scanner'], title: 'Scanner activity against api.shop.example' }),
+              newCase({ id: 'shop-b', target: 'app:shop', applicationId: 'shop', actor: actor(B), lastSeen: T(2), detectors: ['sqli-tokens'] }),
+            ],
+            issues: [
+              issue('shop-a', { id: 'i1', lastSeen: T(5), severity: 'critical', count: 2, category: 'sqli' }),
+              issue('shop-a', { id: 'i2', lastSeen: T(4), detector: 'xss-markup', category: 'xss', endpointId: 'ep-other', severity: 'medium', count: 7 }),
+              issue('shop-a', { id: 'i3', lastSeen: T(3), category: 'sqli', severity: 'medium', count: 1 }),
+              issue('pay-a', { id: 'i4', lastSeen: T(4), firstSeen: T(3), detector: 'xss-markup', category: 'xss', endpointId: 'ep-pay', host: 'pay.example' }),
+              issue('host-b', { id: 'i5', lastSeen: T(3), actor: actor(B), endpointId: null }),
+              issue('shop-b', { id: 'i6', lastSeen: T(2), actor: actor(B) }),
+            ],
+          }));
+          await store.updateCase('shop-b', { updatedAt: T(6), status: 'resolved', resolution: 'true-positive', resolvedAt: T(6) });
+          await store.updateCase('pay-a', { updatedAt: T(6), status: 'investigating', assignee: 'u-1' });
+        });
+
+        it('lists cases newest activity first, filtered, within a scope', async () => {
+          const list = async (q: CaseQuery) => ids((await store.listCases(q)).items);
+          expect(await list({})).toEqual(['shop-a', 'pay-a', 'host-b', 'shop-b']);
+          expect(await list({ status: 'investigating' })).toEqual(['pay-a']);
+          expect(await list({ severity: 'critical' })).toEqual(['shop-a']);
+          expect(await list({ detector: 'xss-markup' })).toEqual(['shop-a', 'pay-a']);
+          expect(await list({ application: 'shop' })).toEqual(['shop-a', 'shop-b']);
+          expect(await list({ application: UNASSIGNED_APPLICATION })).toEqual(['host-b']);
+          expect(await list({ assignee: 'u-1' })).toEqual(['pay-a']);
+          expect(await list({ assignee: null })).toEqual(['shop-a', 'host-b', 'shop-b']);
+          expect(await list({ actorId: B })).toEqual(['host-b', 'shop-b']);
+          expect(await list({ search: 'CROSS-SITE' })).toEqual(['pay-a']);
+          expect(await list({ search: 'c-3' })).toEqual(['host-b']);
+          expect(await list({ search: 'bbbbbbbb' })).toEqual(['host-b', 'shop-b']);
+          expect(await list({ scope: ['pay'] })).toEqual(['pay-a']);
+          expect(await list({ scope: [] })).toEqual([]);
+          expect(await list({ scope: 'all', limit: 2, offset: 1 })).toEqual(['pay-a', 'host-b']);
+          expect((await store.listCases({ limit: 1 })).total).toBe(4);
+        });
+
+        it('counts the queue within a scope', async () => {
+          expect(await store.caseSummary('all', T(6))).toEqual({
+            new: 2,
+            investigating: 1,
+            resolvedLast7Days: { 'true-positive': 1, 'false-positive': 0, benign: 0 },
+            openBySeverity: { info: 0, low: 1, medium: 0, high: 1, critical: 1 },
+          });
+          expect((await store.caseSummary('all', T(7))).resolvedLast7Days['true-positive']).toBe(0);
+          expect(await store.caseSummary(['shop'], T(1))).toMatchObject({ new: 1, investigating: 0, openBySeverity: { critical: 1, high: 0 } });
+          expect(await store.caseSummary([], T(1))).toMatchObject({ new: 0, investigating: 0 });
+        });
+
+        it('finds similar cases: same actor, or same target with a detector in common', async () => {
+          const shopA = (await store.getCase('shop-a'))!;
+          expect(ids(await store.similarCases(shopA, { limit: 5 }))).toEqual(['pay-a', 'shop-b']);
+          expect(ids(await store.similarCases(shopA, { limit: 1 }))).toEqual(['pay-a']);
+          expect(ids(await store.similarCases(shopA, { limit: 5, scope: ['shop'] }))).toEqual(['shop-b']);
+          const hostB = (await store.getCase('host-b'))!;
+          expect(ids(await store.similarCases(hostB, { limit: 5 }))).toEqual(['shop-b']);
+        });
+
+        it('counts a case\'s issues per endpoint and category', async () => {
+          expect(await store.caseIssueStats('shop-a')).toEqual({
+            byEndpoint: [{ endpointId: 'ep-search', issues: 2, events: 3 }, { endpointId: 'ep-other', issues: 1, events: 7 }],
+            byCategory: [{ category: 'sqli', issues: 2, events: 3 }, { category: 'xss', issues: 1, events: 7 }],
+          });
+          expect(await store.caseIssueStats('nope')).toEqual({ byEndpoint: [], byCategory: [] });
+        });
+
+        it('lists issues newest first or most severe first, filtered, scoped by their case', async () => {
+          const list = async (q: IssueQuery) => ids((await store.listIssues(q)).items);
+          expect(await list({})).toEqual(['i1', 'i4', 'i2', 'i5', 'i3', 'i6']);
+          expect(await list({ caseId: 'shop-a', sort: 'severity' })).toEqual(['i1', 'i2', 'i3']);
+          expect(await list({ detector: 'xss-markup' })).toEqual(['i4', 'i2']);
+          expect(await list({ endpointId: 'ep-pay' })).toEqual(['i4']);
+          expect(await list({ actorId: B })).toEqual(['i5', 'i6']);
+          expect(await list({ scope: ['pay'] })).toEqual(['i4']);
+          expect(await list({ scope: [] })).toEqual([]);
+          expect((await store.listIssues({ limit: 2 })).total).toBe(6);
+          // The application: the endpoint's when it is stored, else the case's.
+          expect((await store.getIssue('i4'))!.applicationId).toBe('pay');
+          expect((await store.getIssue('i1'))!.applicationId).toBe('shop');
+          expect((await store.getIssue('i5'))!.applicationId).toBeNull();
+        });
+
+        it("answers an actor's timeline across cases with their refs", async () => {
+          const t = await store.actorTimeline(B, { limit: 10 });
+          expect(t.total).toBe(2);
+          expect(t.items).toEqual([
+            { at: T(3), issueId: 'i5', caseId: 'host-b', caseRef: 'C-3', detector: 'sqli-tokens', category: 'sqli', severity: 'high', host: 'api.shop.example', method: 'GET', pathTemplate: '/search', endpointId: null, count: 1 },
+            expect.objectContaining({ issueId: 'i6', caseRef: 'C-4' }),
+          ]);
+          expect((await store.actorTimeline(B, { limit: 1 })).items).toHaveLength(1);
+          expect(await store.actorTimeline(B, { limit: 10, scope: ['shop'] })).toMatchObject({ total: 1, items: [{ issueId: 'i6' }] });
+        });
+
+        it('counts issues per day and category up to the newest issue', async () => {
+          expect(await store.threatDaily('all', 3)).toEqual({
+            days: [
+              { day: '2026-01-01', counts: { sqli: 4, xss: 1 }, total: 5 },
+              { day: '2026-01-02', counts: {}, total: 0 },
+              { day: '2026-01-03', counts: { xss: 1 }, total: 1 },
+            ],
+          });
+          expect(await store.threatDaily(['pay'], 1)).toEqual({ days: [{ day: '2026-01-03', counts: { xss: 1 }, total: 1 }] });
+          expect(await store.threatDaily([], 3)).toEqual({ days: [] });
+          expect(await store.threatDaily('all', 0)).toEqual({ days: [] });
+        });
+
+        it('drops the application of cases whose application is deleted', async () => {
+          await store.deleteApplication('pay');
+          expect((await store.getCase('pay-a'))!.applicationId).toBeNull();
+          expect(ids((await store.listCases({ application: UNASSIGNED_APPLICATION })).items)).toEqual(['pay-a', 'host-b']);
+          expect((await store.getCase('shop-a'))!.applicationId).toBe('shop');
+        });
+      });
+
+      it('keeps comments per case, oldest first; a comment on an unknown case is not_found', async () => {
+        await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1' })] }));
+        const comment = (id: string, day: number): CaseComment => ({ id, caseId: 'c1', author: 'ana@example.com', at: T(day), text: `note ${id}` });
+        await store.addCaseComment(comment('k2', 3));
+        await store.addCaseComment(comment('k1', 2));
+        expect(await store.listCaseComments('c1', 10)).toEqual([comment('k1', 2), comment('k2', 3)]);
+        expect(await store.listCaseComments('c1', 1)).toEqual([comment('k1', 2)]);
+        await expect(store.addCaseComment({ ...comment('k3', 1), caseId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+      });
+
+      it('keeps suppressions: newest first, active or expired, hits add up, deletion', async () => {
+        const sup = (id: string, created: number, expires: number): Suppression => ({
+          id, detector: 'sqli-tokens', endpointId: null, actorId: A, parameter: null, reason: 'pentest', createdBy: 'ana', createdAt: T(created), expiresAt: T(expires), hits: 0,
+        });
+        await store.createSuppression(sup('s1', 1, 5));
+        await store.createSuppression(sup('s2', 2, 10));
+        await expect(store.createSuppression(sup('s1', 3, 9))).rejects.toMatchObject({ code: 'conflict' });
+        expect(ids((await store.listSuppressions({})).items)).toEqual(['s2', 's1']);
+        expect(ids((await store.listSuppressions({ activeAt: T(5) })).items)).toEqual(['s2']);
+        expect(ids((await store.listSuppressions({ expiredAt: T(5) })).items)).toEqual(['s1']);
+        await store.addSuppressionHits({ s1: 3, nope: 2 });
+        await store.addSuppressionHits({ s1: 1 });
+        expect(await store.getSuppression('s1')).toEqual({ ...sup('s1', 1, 5), hits: 4 });
+        expect(await store.deleteSuppression('s1')).toBe(true);
+        expect(await store.deleteSuppression('s1')).toBe(false);
+        expect(await store.getSuppression('s1')).toBeNull();
+      });
+
+      it("reads a case's history from the audit log by target", async () => {
+        await store.appendAudit(auditDraft({ action: 'case.update', target: { type: 'case', id: 'c1' }, before: { status: 'new' }, after: { status: 'investigating' } }));
+        await store.appendAudit(auditDraft({ action: 'case.update', target: { type: 'case', id: 'c2' } }));
+        await store.appendAudit(auditDraft({ at: T(2), actor: { kind: 'system', id: null }, action: 'case.reopened', target: { type: 'case', id: 'c1' } }));
+        const page = await store.listAudit({ targetType: 'case', targetId: 'c1', order: 'asc' });
+        expect(page.items.map((e) => [e.action, e.actor.kind])).toEqual([['case.update', 'user'], ['case.reopened', 'system']]);
+        expect(page.items[0]).toMatchObject({ before: { status: 'new' }, after: { status: 'investigating' } });
+      });
+
+      if (options.reopen) it('keeps cases, issues, comments and suppressions across close and reopen, and numbers on', async () => {
+        await store.saveIssueBatch(batch({ newCases: [newCase({ id: 'c1' })], issues: [issue('c1', { exchange })] }));
+        await store.addCaseComment({ id: 'k1', caseId: 'c1', author: 'ana', at: T(2), text: 'x' });
+        const s = await reopen();
+        expect((await s.getCase('c1'))!.ref).toBe('C-1');
+        expect((await s.getIssue('c1-i'))!.exchange).toEqual(exchange);
+        expect(await s.listCaseComments('c1', 5)).toHaveLength(1);
+        const r = await s.saveIssueBatch(batch({ newCases: [newCase({ id: 'c2' })] }));
+        expect(r.cases[0]!.ref).toBe('C-2');
       });
     });
 

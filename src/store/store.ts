@@ -4,6 +4,7 @@ import type { Reject } from '../contracts/api-event.js';
 import type { Application, AuditActorKind, AuditEntry, Role, User, UserStatus } from '../contracts/identity.js';
 import type { SPEC_SORTS, Spec, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
 import type { ConformanceOperation, DriftItem, ShadowItem } from '../contracts/conformance.js';
+import type { CaseComment, CaseResolution, CaseStatus, CaseSummary, Suppression, ThreatCase, ThreatDaily, ThreatIssue, TimelineItem } from '../contracts/cases.js';
 
 /**
  * The one store contract. The SQLite adapter (embedded default) and, later, the PostgreSQL adapter both
@@ -173,6 +174,188 @@ export interface Store {
    * whose endpoint is in `scope` (default `'all'`), and the totals. An unknown spec has none.
    */
   specConformance(specId: string, opts: { hosts: readonly string[]; limit: number; scope?: ApplicationScope }): Promise<SpecConformanceRows>;
+
+  /**
+   * Threat cases and their issues (issue 5). The cases service decides the grouping (`src/cases/grouping.ts`)
+   * from what these two reads return, then writes the outcome with `saveIssueBatch`.
+   *
+   * Per actor and target: the open (new or investigating) case with the latest `lastSeen`, and the resolved
+   * case resolved last, each with the highest severity of its issues (the analyst may have set another).
+   */
+  caseCandidates(keys: readonly CaseKey[]): Promise<CaseCandidate[]>;
+  /** Per fold key: the issue with the latest `lastSeen` among those whose case is not resolved. */
+  foldCandidates(foldKeys: readonly string[]): Promise<FoldCandidate[]>;
+  /**
+   * Writes one batch in one transaction: new cases (the store numbers them: `ref` = `C-<n>`, sequential
+   * per installation), growth of existing cases (see `CaseGrowth`), new issues, and folds into existing
+   * issues. A case that is resolved when its growth is applied reopens: status `new`, resolution and
+   * `resolvedAt` cleared, `reopened` + 1. Growth of an unknown case, a fold into an unknown issue and an
+   * issue of an unknown case are skipped. Returns every new or grown case as it now is.
+   */
+  saveIssueBatch(batch: IssueBatch): Promise<IssueBatchResult>;
+  getCase(id: string): Promise<ThreatCase | null>;
+  /** Filtered and paginated; newest `lastSeen` first, ties by id. */
+  listCases(query: CaseQuery): Promise<Page<ThreatCase>>;
+  /**
+   * Applies the fields present in `update` (the analyst's fields and `flaggedFindingId`); null for an
+   * unknown id. Setting `severity` pins it: later issues no longer raise it.
+   */
+  updateCase(id: string, update: CaseUpdate): Promise<ThreatCase | null>;
+  /** The queue's counts over the cases in `scope`; "resolved recently" means `resolvedAt` at or after `resolvedSince`. */
+  caseSummary(scope: ApplicationScope, resolvedSince: string): Promise<CaseSummary>;
+  /** Other cases with the same actor, or with the same target and a detector in common; newest `lastSeen` first. */
+  similarCases(of: ThreatCase, opts: { limit: number; scope?: ApplicationScope }): Promise<ThreatCase[]>;
+  /** A case's issues counted per endpoint and per category, most issues first (ties by events, then key). */
+  caseIssueStats(caseId: string): Promise<CaseIssueStats>;
+
+  /** An issue's `applicationId` is its endpoint's application when the endpoint is stored, else its case's. */
+  getIssue(id: string): Promise<ThreatIssue | null>;
+  /** Filtered and paginated; newest `lastSeen` first unless `sort: 'severity'`; ties by id. Scope follows the issue's case. */
+  listIssues(query: IssueQuery): Promise<Page<ThreatIssue>>;
+  /** One actor's issues across all cases and endpoints, newest `lastSeen` first, with their case's ref. */
+  actorTimeline(actorId: string, opts: { limit: number; scope?: ApplicationScope }): Promise<{ items: TimelineItem[]; total: number }>;
+  /**
+   * Issues per UTC day (by `firstSeen`) and category over the `days` days ending on the day of the newest
+   * issue's `firstSeen` (oldest first, empty days included); no issue at all: no days.
+   */
+  threatDaily(scope: ApplicationScope, days: number): Promise<ThreatDaily>;
+
+  /** A comment on a case; an unknown case is a `not_found`. */
+  addCaseComment(comment: CaseComment): Promise<void>;
+  /** Oldest first. */
+  listCaseComments(caseId: string, limit: number): Promise<CaseComment[]>;
+
+  /** Suppressions: scoped exceptions that drop matching issues until they expire. A duplicate id is a `conflict`. */
+  createSuppression(s: Suppression): Promise<void>;
+  getSuppression(id: string): Promise<Suppression | null>;
+  /** Newest first; `activeAt`: only those expiring after it; `expiredAt`: only those expired at or before it. */
+  listSuppressions(query: SuppressionQuery): Promise<Page<Suppression>>;
+  deleteSuppression(id: string): Promise<boolean>;
+  /** Adds to `hits` (suppression id -> issues dropped); unknown ids are skipped. */
+  addSuppressionHits(hits: Readonly<Record<string, number>>): Promise<void>;
+}
+
+/** The grouping key of a case: who (the actor's digest) against what (`app:<id>` or `host:<host>`). */
+export interface CaseKey {
+  actorId: string;
+  target: string;
+}
+
+export interface CaseCandidate {
+  case: ThreatCase;
+  /** The highest severity of the case's issues, whatever the analyst set. */
+  issueSeverity: ThreatCase['severity'];
+}
+
+export interface FoldCandidate {
+  foldKey: string;
+  issueId: string;
+  caseId: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A case the grouping opened; the store gives it its `ref`. */
+export type NewThreatCase = Omit<ThreatCase, 'ref'> & { issueSeverity: ThreatCase['severity'] };
+
+/** A stored issue with the key identical detections fold under. */
+export type NewThreatIssue = ThreatIssue & { foldKey: string };
+
+/**
+ * What a batch adds to an existing case. Counters add; `firstSeen`/`lastSeen` widen; the lists are
+ * merged (the growth's order first, duplicates dropped, at most `MAX_CASE_LIST`); `issueSeverity` takes
+ * the higher, and so does the case's severity unless an analyst set it; `title`, when given, replaces.
+ */
+export interface CaseGrowth {
+  caseId: string;
+  issues: number;
+  events: number;
+  firstSeen: string;
+  lastSeen: string;
+  issueSeverity: ThreatCase['severity'];
+  categories: string[];
+  detectors: string[];
+  endpointIds: string[];
+  title?: string;
+}
+
+/** Identical detections folded into a stored issue: its count grows, its window widens. */
+export interface IssueFold {
+  issueId: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface IssueBatch {
+  /** `updatedAt` of every case the batch touches. */
+  at: string;
+  newCases: NewThreatCase[];
+  growth: CaseGrowth[];
+  issues: NewThreatIssue[];
+  folds: IssueFold[];
+}
+
+export interface IssueBatchResult {
+  /** Every new or grown case, as stored after the batch. */
+  cases: ThreatCase[];
+  /** Cases that were resolved and reopened by this batch, with what they were. */
+  reopened: { case: ThreatCase; resolution: CaseResolution | null; resolvedAt: string | null }[];
+}
+
+/** Lists inside a case (categories, detectors, endpoints) keep at most this many entries. */
+export const MAX_CASE_LIST = 50;
+
+export interface CaseQuery {
+  limit?: number;
+  offset?: number;
+  /** Visibility bound: a case belongs to its target's application; cases of none are outside every scope but `'all'`. */
+  scope?: ApplicationScope;
+  status?: CaseStatus;
+  severity?: ThreatCase['severity'];
+  detector?: string;
+  /** One application id, or `UNASSIGNED_APPLICATION`. */
+  application?: string;
+  /** A user id; null: unassigned. */
+  assignee?: string | null;
+  actorId?: string;
+  /** Case-insensitive substring of ref, title, actor label or id, host, or a category. */
+  search?: string;
+}
+
+export interface CaseUpdate {
+  updatedAt: string;
+  status?: CaseStatus;
+  resolution?: CaseResolution | null;
+  resolvedAt?: string | null;
+  assignee?: string | null;
+  severity?: ThreatCase['severity'];
+  flaggedFindingId?: string | null;
+}
+
+export interface CaseIssueStats {
+  byEndpoint: { endpointId: string | null; issues: number; events: number }[];
+  byCategory: { category: string; issues: number; events: number }[];
+}
+
+export interface IssueQuery {
+  limit?: number;
+  offset?: number;
+  scope?: ApplicationScope;
+  caseId?: string;
+  detector?: string;
+  endpointId?: string;
+  actorId?: string;
+  /** `severity`: most severe first, then most events, then newest. */
+  sort?: 'lastSeen' | 'severity';
+}
+
+export interface SuppressionQuery {
+  limit?: number;
+  offset?: number;
+  activeAt?: string;
+  expiredAt?: string;
 }
 
 /** The traffic horizon of a spec: events seen on its hosts while it was active. */

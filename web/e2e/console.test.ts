@@ -6,91 +6,37 @@
  * Needs Debian's `chromium` at /usr/bin/chromium (`apt-get install -y chromium`) and a built console
  * (`npm run build`, which `npm test` runs first). Without either the tests fail; they never skip.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_FLAGS, ROOT, startDemo, type Account, type Demo } from './harness.js';
+import { ROOT, startConsoleRun, titled, type Account, type ConsoleRun } from './harness.js';
 
-const SHOTS = path.join(ROOT, 'test-output', 'console');
-const DESKTOP = { width: 1280, height: 800 };
 const NARROW = { width: 390, height: 844 };
 
-let demo: Demo;
-let browser: Browser;
-let dataDir: string;
-/** Uncaught page errors, console errors and CSP violations, across every page of every test. */
-const pageProblems: string[] = [];
+let run: ConsoleRun;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: the console tests need a real browser. Install it with: apt-get install -y chromium`);
-  }
-  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html')) || !existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
-    throw new Error('the console is not built: run `npm run build` first (`npm test` does)');
-  }
-  rmSync(SHOTS, { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'bulwark-e2e-'));
-  [demo, browser] = await Promise.all([startDemo(dataDir), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 })]);
+  run = await startConsoleRun(path.join(ROOT, 'test-output', 'console'));
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await run?.tearDown();
 });
 
-async function newPage(viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, baseURL: demo.url });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageProblems.push(`page error on ${page.url()}: ${e.message}`));
-  page.on('console', (m) => {
-    // A 401/404 from the API is an expected answer that the page shows; the browser logs it as an error.
-    if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) pageProblems.push(`console error on ${page.url()}: ${m.text()}`);
-  });
-  return { context, page };
-}
+const newPage = (viewport?: { width: number; height: number }) => run.newPage(viewport);
+const signIn = (page: Page, role: string) => run.signIn(page, role);
+const shot = (page: Page, name: string) => run.shot(page, name);
+const api = <T>(route: string) => run.api<T>(route);
 
 function account(role: string): Account {
-  const a = demo.accounts.get(role);
+  const a = run.demo.accounts.get(role);
   if (!a) throw new Error(`the demo printed no ${role} account`);
   return a;
 }
 
-async function signIn(page: Page, role: string): Promise<void> {
-  const a = account(role);
-  await page.goto('/');
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(a.email);
-  await page.getByLabel('Password').fill(a.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** Waits for the page's title (its one `h1`) to read `name`. */
-async function titled(page: Page, name: string | RegExp): Promise<void> {
-  await page.getByRole('heading', { level: 1, name, exact: typeof name === 'string' }).waitFor();
-}
-
-/** Waits for the page's data (no loading indicator left), then saves a full-page screenshot. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'), undefined, { timeout: 15_000 });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
 async function navLabels(page: Page): Promise<string[]> {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-}
-
-/** The admin API token the demo printed, for looking things up that the test then checks in the page. */
-async function api<T>(route: string): Promise<T> {
-  const res = await fetch(`${demo.url}/api/v1${route}`, { headers: { authorization: `Bearer ${demo.token}` } });
-  if (!res.ok) throw new Error(`${route}: ${res.status}`);
-  return (await res.json()) as T;
 }
 
 describe('the console in a real browser, on the demo estate', () => {
@@ -181,11 +127,11 @@ describe('the console in a real browser, on the demo estate', () => {
 
   it('each role signs in and sees exactly the pages its permissions give', async () => {
     const expected: Record<string, string[]> = {
-      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Users', 'API tokens', 'Applications', 'Audit log'],
-      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Applications'],
-      'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Applications'],
+      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Cases', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Cases', 'Applications'],
+      'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Cases', 'Applications'],
       'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Applications'],
-      auditor: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      auditor: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Cases', 'Users', 'API tokens', 'Applications', 'Audit log'],
     };
     for (const [role, labels] of Object.entries(expected)) {
       const { context, page } = await newPage();
@@ -485,6 +431,6 @@ describe('the console in a real browser, on the demo estate', () => {
   });
 
   it('no page raised an error, logged one, or broke the content security policy', () => {
-    expect(pageProblems).toEqual([]);
+    expect(run.problems).toEqual([]);
   });
 });

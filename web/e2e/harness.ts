@@ -3,8 +3,11 @@
  * Chromium with the flags this machine needs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'bulwark.js');
@@ -79,3 +82,105 @@ export function startDemo(dataDir: string): Promise<Demo> {
   });
 }
 
+
+/** Waits for the page's title (its one `h1`) to read `name`. */
+export async function titled(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('heading', { level: 1, name, exact: typeof name === 'string' }).waitFor();
+}
+
+/**
+ * A browser session's helpers for a test file: pages that record every uncaught error, console error and
+ * CSP violation into `problems`, sign-in as a demo account, and full-page screenshots into `shots`.
+ */
+export interface ConsoleBrowser {
+  /** Uncaught page errors and console errors, across every page opened. */
+  problems: string[];
+  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  signIn(page: Page, role: string): Promise<void>;
+  /** Waits for the page's data (no loading indicator left), then saves a full-page screenshot as `<name>.png`. */
+  shot(page: Page, name: string): Promise<void>;
+  /** GET on the API with the demo's admin token, for what the test then checks in the page. */
+  api<T>(route: string): Promise<T>;
+}
+
+export function consoleBrowser(browser: Browser, demo: Demo, shots: string): ConsoleBrowser {
+  const problems: string[] = [];
+  return {
+    problems,
+    async newPage(viewport = { width: 1280, height: 800 }) {
+      const context = await browser.newContext({ viewport, baseURL: demo.url });
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+      page.on('console', (m) => {
+        // A 401/404 from the API is an expected answer that the page shows; the browser logs it as an error.
+        if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) problems.push(`console error on ${page.url()}: ${m.text()}`);
+      });
+      return { context, page };
+    },
+    async signIn(page, role) {
+      const a = demo.accounts.get(role);
+      if (!a) throw new Error(`the demo printed no ${role} account`);
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await page.getByLabel('Email').fill(a.email);
+      await page.getByLabel('Password').fill(a.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    },
+    async shot(page, name) {
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'), undefined, { timeout: 15_000 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    },
+    async api<T>(route: string) {
+      const res = await fetch(`${demo.url}/api/v1${route}`, { headers: { authorization: `Bearer ${demo.token}` } });
+      if (!res.ok) throw new Error(`${route}: ${res.status}`);
+      return (await res.json()) as T;
+    },
+  };
+}
+
+export interface ConsoleRun extends ConsoleBrowser {
+  demo: Demo;
+  browser: Browser;
+  /** Closes the browser, stops the demo and removes its data directory. */
+  tearDown(): Promise<void>;
+}
+
+/**
+ * Everything a browser test file needs before its first test: Chromium and the built console checked
+ * (missing, the tests fail rather than skip), `shots` emptied, the demo started in a fresh data directory
+ * and Chromium launched, side by side.
+ */
+export async function startConsoleRun(shots: string): Promise<ConsoleRun> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: the console tests need a real browser. Install it with: apt-get install -y chromium`);
+  }
+  if (!existsSync(path.join(ROOT, 'dist', 'web', 'index.html')) || !existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('the console is not built: run `npm run build` first (`npm test` does)');
+  }
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bulwark-e2e-'));
+  const [started, launched] = await Promise.allSettled([startDemo(dataDir), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 30_000 })]);
+  if (started.status === 'rejected' || launched.status === 'rejected') {
+    // Leave nothing running behind a failed start.
+    if (started.status === 'fulfilled') await started.value.stop();
+    if (launched.status === 'fulfilled') await launched.value.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
+  }
+  const demo = started.value;
+  const browser = launched.value;
+  return {
+    ...consoleBrowser(browser, demo, shots),
+    demo,
+    browser,
+    async tearDown() {
+      await browser.close();
+      await demo.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_FLAGS, ROOT, startDemo, type Demo } from './harness.js';
+import { CHROMIUM, CHROMIUM_FLAGS, consoleBrowser, ROOT, startDemo, type Demo } from './harness.js';
 
 const SHOTS = path.join(ROOT, 'test-output', 'spec-generate');
 
@@ -39,21 +39,8 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(page: Page, role: string): Promise<void> {
-  const a = demo.accounts.get(role)!;
-  await page.goto('/');
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(a.email);
-  await page.getByLabel('Password').fill(a.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'), undefined, { timeout: 15_000 });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const signIn = (page: Page, role: string) => consoleBrowser(browser, demo, SHOTS).signIn(page, role);
+const shot = (page: Page, name: string) => consoleBrowser(browser, demo, SHOTS).shot(page, name);
 
 describe('Generate spec, in a real browser on the demo estate', () => {
   it('the practitioner reviews endpoints, previews and downloads a valid OpenAPI 3.1 document', async () => {

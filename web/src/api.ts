@@ -40,6 +40,21 @@ import type { ImportSpecRequest, ImportSpecResult, SPEC_SORTS, SpecDetail, SpecR
 import type { Finding } from '../../src/contracts/finding.js';
 import type { SpecGenerateRequest, SpecGenerateResult, SpecReviewList } from '../../src/contracts/spec-generate.js';
 import type { SpecConformance } from '../../src/contracts/conformance.js';
+import type {
+  CaseComment,
+  CaseDetail,
+  CasePatch,
+  CaseSummary,
+  CaseTimeline,
+  CommentInput,
+  FlagInput,
+  FlagResult,
+  Suppression,
+  SuppressionInput,
+  ThreatCase,
+  ThreatDaily,
+  ThreatIssue,
+} from '../../src/contracts/cases.js';
 
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 export type AuditVerification = z.infer<typeof AuditVerificationSchema>;
@@ -105,6 +120,36 @@ export interface FindingQuery {
   search?: string;
   sort?: FindingSort;
   order?: SortOrder;
+}
+
+/** Query of `GET /cases` (and of its NDJSON export, without paging). `assignee` is a user id, `me` or `none`. */
+export interface CaseQuery {
+  limit?: number;
+  offset?: number;
+  status?: string;
+  severity?: string;
+  detector?: string;
+  applicationId?: string;
+  assignee?: string;
+  /** One actor's cases (its 16-hex keyed id). */
+  actorId?: string;
+  q?: string;
+}
+
+/** Query of `GET /issues`. */
+export interface IssueQuery {
+  caseId?: string;
+  detector?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of a server-paged list. */
+export interface ListPage<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 /** Query of `GET /users`. */
@@ -240,6 +285,24 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     finding: (id: string) => request<Finding>('GET', `/findings/${encodeURIComponent(id)}`),
     dataClasses: () => request<{ items: DataClassInfo[] }>('GET', '/data-classes'),
 
+    // ---- cases and issues (threat detection) -------------------------------------------------
+    cases: (query: CaseQuery) => request<ListPage<ThreatCase>>('GET', `/cases${toQueryString(query)}`),
+    caseSummary: () => request<CaseSummary>('GET', '/cases/summary'),
+    case: (id: string) => request<CaseDetail>('GET', `/cases/${encodeURIComponent(id)}`),
+    /** The case actor's issues across every endpoint and case. */
+    caseTimeline: (id: string, limit?: number) => request<CaseTimeline>('GET', `/cases/${encodeURIComponent(id)}/timeline${toQueryString({ limit })}`),
+    updateCase: (id: string, body: CasePatch) => request<ThreatCase>('PATCH', `/cases/${encodeURIComponent(id)}`, { body }),
+    commentOnCase: (id: string, body: CommentInput) => request<CaseComment>('POST', `/cases/${encodeURIComponent(id)}/comments`, { body }),
+    /** Creates (or refreshes) a finding for remediation on the case's main endpoint. */
+    flagCase: (id: string, body: FlagInput) => request<FlagResult>('POST', `/cases/${encodeURIComponent(id)}/flag`, { body }),
+    issues: (query: IssueQuery) => request<ListPage<ThreatIssue>>('GET', `/issues${toQueryString(query)}`),
+    suppressions: (query: { state?: 'active' | 'expired' | 'all'; limit?: number; offset?: number } = {}) =>
+      request<ListPage<Suppression>>('GET', `/suppressions${toQueryString(query)}`),
+    createSuppression: (body: SuppressionInput) => request<Suppression>('POST', '/suppressions', { body }),
+    deleteSuppression: (id: string) => request<void>('DELETE', `/suppressions/${encodeURIComponent(id)}`),
+    /** Issues per day (UTC) and category, for the emerging-threats panel. */
+    threatsDaily: (days = 30) => request<ThreatDaily>('GET', `/threats/daily${toQueryString({ days })}`),
+
     // ---- specifications -----------------------------------------------------------------------
     specs: (query: SpecQuery) => request<{ items: SpecRow[]; total: number; limit: number; offset: number }>('GET', `/specs${toQueryString(query)}`),
     spec: (id: string) => request<SpecDetail>('GET', `/specs/${encodeURIComponent(id)}`),
@@ -282,13 +345,20 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
+/** A download of a list: its filters without the paging (an export has every matching row). */
+function exportOf(path: string, query: { limit?: number; offset?: number }): string {
+  const { limit: _limit, offset: _offset, ...filters } = query;
+  return `${API_BASE}${path}${toQueryString(filters)}`;
+}
+
 /** Download links: plain GETs that carry the session cookie, so they work as `<a href download>`. */
 export const exportUrls = {
-  endpointsCsv: (query: EndpointQuery) => {
-    const { limit: _limit, offset: _offset, ...filters } = query;
-    return `${API_BASE}/endpoints/export.csv${toQueryString(filters)}`;
-  },
+  endpointsCsv: (query: EndpointQuery) => exportOf('/endpoints/export.csv', query),
   auditJsonLines: () => `${API_BASE}/audit/export`,
+  /** The cases matching the queue's filters, one JSON object a line. */
+  casesJsonLines: (query: CaseQuery) => exportOf('/cases/export', query),
+  /** One case with its issues (and their redacted exchanges), comments, history and context, as JSON. */
+  caseJson: (id: string) => `${API_BASE}/cases/${encodeURIComponent(id)}`,
 };
 
 /** The message to show for any thrown value. */

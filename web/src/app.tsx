@@ -5,6 +5,8 @@ import { AppContext, useApp, type AppContextValue } from './app-context.js';
 import { ErrorBanner, Loading } from './components/feedback.js';
 import { ROLE_LABELS } from './labels.js';
 import { AcceptInvitationPage, AuthFrame, LoginPage, ResetPasswordPage } from './pages/auth-pages.js';
+import { CasePage } from './pages/case-page.js';
+import { CasesPage } from './pages/cases-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
 import { EndpointPage } from './pages/endpoint-page.js';
 import { FindingPage } from './pages/finding-page.js';
@@ -19,11 +21,15 @@ import { TokensPage } from './pages/settings/tokens-page.js';
 import { UsersPage } from './pages/settings/users-page.js';
 import { navigate, useRoute, type Route } from './router.js';
 
+/** The side navigation's groups, in order. */
+const NAV_GROUPS = ['Posture', 'Threats', 'Settings'] as const;
+type NavGroup = (typeof NAV_GROUPS)[number];
+
 interface NavItem {
   path: string;
   label: string;
   action: string;
-  group: 'Posture' | 'Settings';
+  group: NavGroup;
 }
 
 /** Navigation, in order; an item shows only when the session lists its action. */
@@ -33,6 +39,7 @@ const NAV: NavItem[] = [
   { path: 'findings', label: 'Findings', action: 'findings:read', group: 'Posture' },
   { path: 'specs', label: 'API specifications', action: 'specs:read', group: 'Posture' },
   { path: 'specs/generate', label: 'Generate spec', action: 'specs:write', group: 'Posture' },
+  { path: 'cases', label: 'Cases', action: 'cases:read', group: 'Threats' },
   { path: 'settings/users', label: 'Users', action: 'users:read', group: 'Settings' },
   { path: 'settings/tokens', label: 'API tokens', action: 'tokens:read', group: 'Settings' },
   { path: 'settings/applications', label: 'Applications', action: 'applications:read', group: 'Settings' },
@@ -175,9 +182,10 @@ function Shell({ route, children }: { route: Route; children: ReactNode }) {
   }, [path]);
 
   const items = NAV.filter((n) => can(n.action));
-  const groups = (['Posture', 'Settings'] as const).map((g) => ({ group: g, items: items.filter((i) => i.group === g) }));
+  const groups = NAV_GROUPS.map((g) => ({ group: g, items: items.filter((i) => i.group === g) }));
   const isCurrent = (item: NavItem) =>
     path === item.path || (item.path === 'inventory' && route.segments[0] === 'endpoints') || (item.path === 'findings' && route.segments[0] === 'findings') ||
+    (item.path === 'cases' && route.segments[0] === 'cases') ||
     (item.path === 'specs' && route.segments[0] === 'specs' && route.segments[1] !== 'generate');
 
   async function signOut() {
@@ -280,6 +288,9 @@ function RouteView({ route }: { route: Route }) {
       case 'findings':
         if (second === undefined) return guard('findings:read', <FindingsPage />);
         return guard('findings:read', <FindingPage key={second} id={second} />);
+      case 'cases':
+        if (second === undefined) return guard('cases:read', <CasesPage />);
+        return guard('cases:read', <CasePage key={second} id={second} />);
       case 'specs':
         if (second === undefined) return guard('specs:read', <SpecsPage />);
         if (second === 'generate') return guard('specs:write', <SpecGeneratePage />);

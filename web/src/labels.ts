@@ -2,6 +2,8 @@ import type { Role } from '../../src/contracts/identity.js';
 import type { AuthKind, RiskLevel } from '../../src/contracts/endpoint.js';
 import type { Severity } from '../../src/contracts/finding.js';
 import type { HttpMethod } from '../../src/contracts/api-event.js';
+import type { ActorKind, CaseResolution, CaseStatus } from '../../src/contracts/cases.js';
+import type { AttackCategory } from '../../src/detect/types.js';
 import type { TokenScope } from './api.js';
 import { OWASP_API_2023 } from '../../src/contracts/owasp.js';
 
@@ -51,3 +53,53 @@ const AUTH_KIND_LABELS: Record<AuthKind, string> = {
 };
 export const AUTH_KIND_OPTIONS = Object.keys(AUTH_KIND_LABELS) as AuthKind[];
 export const authKindLabel = (kind: string): string => (Object.hasOwn(AUTH_KIND_LABELS, kind) ? AUTH_KIND_LABELS[kind as AuthKind] : kind);
+
+// ---- cases and issues ----------------------------------------------------------------------------
+
+const CASE_STATUS_LABELS: Record<CaseStatus, string> = { new: 'New', investigating: 'Investigating', resolved: 'Resolved' };
+/** In lifecycle order. */
+export const CASE_STATUSES = Object.keys(CASE_STATUS_LABELS) as CaseStatus[];
+export const caseStatusLabel = (s: CaseStatus): string => CASE_STATUS_LABELS[s];
+
+const RESOLUTION_LABELS: Record<CaseResolution, string> = {
+  'true-positive': 'True positive',
+  'false-positive': 'False positive',
+  benign: 'Benign activity',
+};
+export const CASE_RESOLUTIONS = Object.keys(RESOLUTION_LABELS) as CaseResolution[];
+export const resolutionLabel = (r: CaseResolution): string => RESOLUTION_LABELS[r];
+
+const ACTOR_KIND_LABELS: Record<ActorKind, string> = { principal: 'Principal (token subject)', 'api-key': 'API key', session: 'Session', address: 'Client address' };
+export const actorKindLabel = (k: ActorKind): string => ACTOR_KIND_LABELS[k];
+
+/** Threat categories, short enough for a chart legend; typed as complete so a new category fails the build here. */
+const THREAT_CATEGORY_LABELS: Record<AttackCategory, string> = {
+  sqli: 'SQL injection',
+  nosqli: 'NoSQL injection',
+  xss: 'Cross-site scripting',
+  'command-injection': 'Command injection',
+  'path-traversal': 'Path traversal',
+  ssrf: 'SSRF',
+  xxe: 'XXE',
+  ssti: 'Template injection',
+  log4shell: 'Log4Shell',
+  'crlf-injection': 'CRLF injection',
+  'log-forging': 'Log forging',
+  'cookie-injection': 'Cookie injection',
+  scanner: 'Scanner',
+  anomaly: 'Anomaly',
+  bola: 'BOLA',
+  enumeration: 'Enumeration',
+  'credential-stuffing': 'Credential stuffing',
+  'rate-anomaly': 'Rate anomaly',
+  scraping: 'Scraping',
+  'data-exposure': 'Data exposure',
+  bfla: 'BFLA',
+  'token-misuse': 'Token misuse',
+};
+/** A category's label; one the console does not know yet is shown as its id, spaced. */
+export function threatCategoryLabel(category: string): string {
+  if (Object.hasOwn(THREAT_CATEGORY_LABELS, category)) return THREAT_CATEGORY_LABELS[category as AttackCategory];
+  const spaced = category.replace(/[-_]+/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

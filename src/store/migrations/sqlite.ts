@@ -463,6 +463,95 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX conformance_shadow_host ON conformance_shadow (host, calls, endpoint_id);
     `,
   },
+  {
+    version: 6,
+    name: 'threat cases, issues, case comments and suppressions',
+    sql: `
+      -- doc: the ThreatCase document; the columns are what lists filter and sort on (application_id wins
+      -- over the document's: deleting an application clears it here only).
+      CREATE TABLE threat_cases (
+        id                  TEXT PRIMARY KEY,
+        ref_no              INTEGER NOT NULL UNIQUE,
+        status              TEXT NOT NULL,
+        resolution          TEXT,
+        severity            TEXT NOT NULL,
+        -- 1 once an analyst set the severity: issues no longer raise it.
+        severity_pinned     INTEGER NOT NULL,
+        -- The highest severity of the case's issues (SEVERITY_RANK), whatever the analyst set.
+        issue_severity_rank INTEGER NOT NULL,
+        assignee            TEXT,
+        actor_id            TEXT NOT NULL,
+        target              TEXT NOT NULL,
+        application_id      TEXT,
+        issue_count         INTEGER NOT NULL,
+        last_seen_ms        INTEGER NOT NULL,
+        resolved_ms         INTEGER,
+        -- lower-cased ref, title, actor label, actor id, host and categories, one a line.
+        search_text         TEXT NOT NULL,
+        doc                 TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX threat_cases_last_seen   ON threat_cases (last_seen_ms, id);
+      CREATE INDEX threat_cases_key         ON threat_cases (actor_id, target, status, last_seen_ms);
+      CREATE INDEX threat_cases_status      ON threat_cases (status, last_seen_ms, id);
+      CREATE INDEX threat_cases_application ON threat_cases (application_id, last_seen_ms, id);
+      CREATE INDEX threat_cases_assignee    ON threat_cases (assignee, last_seen_ms, id);
+      CREATE INDEX threat_cases_resolved    ON threat_cases (resolved_ms) WHERE resolved_ms IS NOT NULL;
+
+      CREATE TABLE threat_case_detectors (
+        case_id  TEXT NOT NULL REFERENCES threat_cases (id) ON DELETE CASCADE,
+        detector TEXT NOT NULL,
+        PRIMARY KEY (detector, case_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX threat_case_detectors_case ON threat_case_detectors (case_id);
+
+      -- doc: the ThreatIssue document without count, firstSeen and lastSeen (folds move the columns only)
+      -- and without the exchange, which is last so that lists of columns stop before its overflow pages.
+      CREATE TABLE threat_issues (
+        id            TEXT PRIMARY KEY,
+        case_id       TEXT NOT NULL REFERENCES threat_cases (id) ON DELETE CASCADE,
+        -- Digest of detector, actor, endpoint and location: identical detections fold under it.
+        fold_key      TEXT NOT NULL,
+        detector      TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        severity_rank INTEGER NOT NULL,
+        actor_id      TEXT NOT NULL,
+        endpoint_id   TEXT,
+        count         INTEGER NOT NULL,
+        first_seen    TEXT NOT NULL,
+        first_seen_ms INTEGER NOT NULL,
+        last_seen     TEXT NOT NULL,
+        last_seen_ms  INTEGER NOT NULL,
+        doc           TEXT NOT NULL,
+        exchange      TEXT
+      ) STRICT;
+      CREATE INDEX threat_issues_case       ON threat_issues (case_id, last_seen_ms, id);
+      CREATE INDEX threat_issues_fold       ON threat_issues (fold_key, last_seen_ms);
+      CREATE INDEX threat_issues_actor      ON threat_issues (actor_id, last_seen_ms, id);
+      CREATE INDEX threat_issues_detector   ON threat_issues (detector, last_seen_ms, id);
+      CREATE INDEX threat_issues_endpoint   ON threat_issues (endpoint_id, last_seen_ms, id);
+      CREATE INDEX threat_issues_last_seen  ON threat_issues (last_seen_ms, id);
+      CREATE INDEX threat_issues_first_seen ON threat_issues (first_seen_ms, category);
+
+      CREATE TABLE case_comments (
+        id      TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES threat_cases (id) ON DELETE CASCADE,
+        at_ms   INTEGER NOT NULL,
+        doc     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX case_comments_case ON case_comments (case_id, at_ms, id);
+
+      -- doc: the Suppression document without hits, which lives in its column.
+      CREATE TABLE suppressions (
+        id         TEXT PRIMARY KEY,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        hits       INTEGER NOT NULL,
+        doc        TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX suppressions_created ON suppressions (created_ms, id);
+      CREATE INDEX suppressions_expires ON suppressions (expires_ms);
+    `,
+  },
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -283,20 +283,26 @@ export interface StackSeries {
   tone: string;
 }
 
-/** Stacked columns over time (traffic by status class), with a legend and a data table. */
+/** Stacked columns over time (traffic by status class, issues by category), with a legend and a data table. */
 export function StackedColumns({
   caption,
   series,
   data,
   unit,
+  bucket = 'Hour',
+  empty = 'No traffic recorded in the window.',
 }: {
   caption: string;
   series: StackSeries[];
   data: Array<{ label: string; tick?: string; values: Record<string, number> }>;
   unit: string;
+  /** The data table's first column: what one column of the chart is. */
+  bucket?: string;
+  /** Said instead of drawing when there is no data. */
+  empty?: string;
 }) {
   const frame = useFrame(720);
-  if (data.length === 0) return <Figure caption={caption} frame={frame} empty="No traffic recorded in the window." />;
+  if (data.length === 0) return <Figure caption={caption} frame={frame} empty={empty} />;
   const box = plotBox(frame.width, { height: 190, left: 40, right: 6, top: 10, bottom: 24 });
   const { width, height, left, top, plotW, plotH } = box;
   const totals = data.map((d) => series.reduce((s, k) => s + (d.values[k.key] ?? 0), 0));
@@ -324,7 +330,7 @@ export function StackedColumns({
           </ul>
           <ChartData
             caption={caption}
-            columns={['Hour', 'Total', ...series.map((s) => s.label)]}
+            columns={[bucket, 'Total', ...series.map((s) => s.label)]}
             rows={data.map((d, i) => [d.label, totals[i] ?? 0, ...series.map((s) => d.values[s.key] ?? 0)])}
           />
         </>

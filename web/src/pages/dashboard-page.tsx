@@ -4,30 +4,13 @@ import { FactorBadges, MethodBadge, RiskBadge } from '../components/badges.js';
 import { AreaChart, BarList, ColumnChart, type BarDatum } from '../components/charts.js';
 import { Loaded } from '../components/feedback.js';
 import { PageHeader, Section } from '../components/page.js';
+import { ThreatPanel } from '../components/threat-panel.js';
+import { Tile } from '../components/tile.js';
 import { TableHead, TableScroll } from '../components/table.js';
 import { formatAgo, formatDateTime, formatDay, formatNumber, formatPercent } from '../format.js';
 import { RISK_LEVELS, riskLevelLabel, SEVERITIES, severityLabel } from '../labels.js';
 import { href, pathOf } from '../router.js';
 import { useLoad } from '../use-load.js';
-
-function Tile({ label, value, detail, link, tone }: { label: string; value: number; detail?: string; link?: string; tone?: string }) {
-  const body = (
-    <>
-      <span className="tile-label">{label}</span>
-      <span className="tile-value">{formatNumber(value)}</span>
-      {detail && <span className="tile-detail">{detail}</span>}
-    </>
-  );
-  const className = `tile${tone ? ` tile-${tone}` : ''}`;
-  return link ? (
-    <a className={`${className} tile-link`} href={link}>
-      {body}
-      <span className="visually-hidden">: open the filtered list</span>
-    </a>
-  ) : (
-    <div className={className}>{body}</div>
-  );
-}
 
 export function DashboardPage() {
   const { api, can } = useApp();
@@ -35,7 +18,7 @@ export function DashboardPage() {
   return (
     <div className="page">
       <PageHeader title="API security dashboard" subtitle="Posture of every API Bulwark has seen in your traffic." />
-      <Loaded load={dashboard}>{(d) => <DashboardBody d={d} findings={can('findings:read')} />}</Loaded>
+      <Loaded load={dashboard}>{(d) => <DashboardBody d={d} findings={can('findings:read')} cases={can('cases:read')} />}</Loaded>
     </div>
   );
 }
@@ -49,7 +32,7 @@ function levelColumns<L extends string>(levels: readonly L[], label: (l: L) => s
   return levels.map((l) => ({ key: l, label: label(l), value: counts[l] ?? 0, tone: l, href: link(l) }));
 }
 
-function DashboardBody({ d, findings }: { d: Dashboard; findings: boolean }) {
+function DashboardBody({ d, findings, cases }: { d: Dashboard; findings: boolean; cases: boolean }) {
   const openFindings = SEVERITIES.reduce((sum, s) => sum + (d.openFindingsBySeverity[s] ?? 0), 0);
   return (
     <>
@@ -78,6 +61,8 @@ function DashboardBody({ d, findings }: { d: Dashboard; findings: boolean }) {
           </div>
         )}
       </div>
+
+      {cases && <ThreatPanel />}
 
       <div className="grid-2">
         <Section title="Risk distribution">
