@@ -3,7 +3,7 @@
  * scenarios mixed into the demo estate's benign traffic, next to a naive fixed-threshold rule run on the same
  * events (more than `--naive` requests by one actor within a minute).
  *
- *   npm run bench:scenarios [-- --seed 2] [--events 500000] [--days 3] [--per-variant 4] [--naive 30]
+ *   npm run bench:scenarios [-- --seed 2] [--events 500000] [--days 3] [--per-variant 4] [--naive 30] [--verbose]
  *
  * The detector thresholds (the defaults of `BehaviourConfig`) were tuned on seed 1; the figures in
  * docs/benchmarks.md are from seed 2, the default here, which was not used for tuning.
@@ -40,6 +40,8 @@ const EVENTS = arg('events', 500_000);
 const DAYS = arg('days', 3);
 const PER_VARIANT = arg('per-variant', 4);
 const NAIVE_PER_MINUTE = arg('naive', 30);
+/** `--verbose`: list the missed episodes. */
+const VERBOSE = process.argv.includes('--verbose');
 const TUNING_SEED = 1;
 const GRACE_MS = 5 * 60_000;
 /** The longest window of any detector (usernames, 60 min): how long an attack's traces can still fire. */
@@ -237,6 +239,13 @@ function main(): void {
   console.log(`False positives on benign actors: ${fpTotal} detections (${((1e5 * fpTotal) / benign).toFixed(2)} per 100k benign events) on ${fpActors.size} actors`);
   for (const [id, c] of [...fp.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${id.padEnd(36)} ${c}`);
   for (const x of fpExamples) console.log(`    e.g. ${x}`);
+  if (VERBOSE) {
+    const t0 = Date.parse('2026-11-16T00:00:00.000Z');
+    for (const e of episodes.filter((x) => !engineRuns.outcome.get(x)?.detectors.size)) {
+      const others = [...(engineRuns.outcome.get(e)?.others ?? [])].join(', ') || 'nothing';
+      console.log(`  missed ${e.id} ${e.kind}: ${e.variant}, ${e.requests} requests from hour ${((e.start - t0) / 3_600_000).toFixed(1)} over ${dur(e.end - e.start)}; other families: ${others}`);
+    }
+  }
   const lateTotal = [...late.values()].reduce((a, b) => a + b, 0);
   console.log(`Late (about an episode's actor or host up to 60 min after it ended; neither detections nor false positives): ${lateTotal}${lateTotal ? ` (${[...late.entries()].map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}`);
   console.log(`Naive rule: detects ${pct(all.naiveRate)} of episodes (engine ${pct(all.rate)}, ${(all.rate / Math.max(all.naiveRate, 1e-9)).toFixed(1)}x); ${naiveFp} false positives (${((1e5 * naiveFp) / benign).toFixed(2)} per 100k) on ${naiveFpActors.size} actors`);

@@ -8,9 +8,11 @@ import { confidenceOver, foldWindow, learnedThreshold, MINUTE, minutesSince, typ
  * values) an actor uses on an endpoint within the object window, and how they were answered.
  *
  * - `bola-distinct-ids`: on an endpoint that anonymous callers cannot use (learned), an authenticated actor
- *   read (GET) with 2xx many distinct ids that no earlier response gave it. "Given" is learned cheaply: the id-like
- *   fields (`id`, `orderId`, `order_id`, `sku`...) of the actor's successful collection reads and writes
- *   (`GET /orders`, `POST /checkout`; see `givesIds`) go into a per-actor Bloom filter.
+ *   read (GET) many distinct ids that no earlier response gave it, most of the window's ids, a quarter of them
+ *   at least answered 2xx (the rest 404: a walk through ids hits gaps; refused with 401 or 403, it is
+ *   enumeration). "Given" is learned cheaply: the id-like fields (`id`, `orderId`, `order_id`, `sku`...) of the
+ *   actor's successful collection reads and writes (`GET /orders`, `POST /checkout`; see `givesIds`) go into a
+ *   per-actor Bloom filter (two generations of 256 ids; a false "given" hides an id, never invents one).
  * - `enum-object-ids`: many distinct ids, most requests answered 401, 403 or 404.
  * - `scraping-object-sweep`: many distinct objects (or pages) read (GET) with 2xx.
  * - `enum-forced-browsing`: across a host, many distinct paths answered 403 or 404.
