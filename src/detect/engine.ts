@@ -1,7 +1,7 @@
 import type { ApiEvent, ApiRequest } from '../contracts/api-event.js';
 import { SEVERITY_RANK } from '../contracts/finding.js';
 import type { Classifier } from '../classify/index.js';
-import { detectPayloads, PAYLOAD_DETECTORS } from './payload/index.js';
+import { createCleanValueCache, detectPayloads, PAYLOAD_DETECTORS } from './payload/index.js';
 import { createProfileScorer, PROFILE_DETECTORS, type ProfileModel, type ProfileScorer } from './profile/index.js';
 import type { Detection, DetectorInfo } from './types.js';
 
@@ -41,7 +41,9 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 
 export function createDetectionEngine(options: DetectionEngineOptions = {}): DetectionEngine {
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const payload = options.payload ?? ((req: ApiRequest, o: { minConfidence: number }) => detectPayloads(req, o));
+  // Values no signature matched, so the next identical header, cookie or parameter is skipped (bounded, memory only).
+  const cleanCache = createCleanValueCache();
+  const payload = options.payload ?? ((req: ApiRequest, o: { minConfidence: number }) => detectPayloads(req, { ...o, cleanCache }));
   const scorer: ProfileScorer | undefined =
     options.profile === undefined ? undefined : createProfileScorer(options.profile, options.classifier === undefined ? {} : { classifier: options.classifier });
   const detectors: readonly DetectorInfo[] = Object.freeze([...PAYLOAD_DETECTORS, ...(scorer === undefined ? [] : PROFILE_DETECTORS)]);
@@ -72,6 +74,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
  * severity, then confidence, then detector id (stable output for the same input).
  */
 export function rank(detections: readonly Detection[], minConfidence: number): Detection[] {
+  if (detections.length === 0) return [];
   const best = new Map<string, Detection>();
   for (const d of detections) {
     if (!(d.confidence >= minConfidence)) continue;

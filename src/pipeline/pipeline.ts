@@ -241,12 +241,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return false;
   }
 
+  /** Endpoint id and key per state, computed once per template (the id is a SHA-256: too dear for every event). */
+  const idMemo = new WeakMap<EndpointState, { template: string; id: string; key: string }>();
+  function idsOf(state: EndpointState): { id: string; key: string } {
+    let m = idMemo.get(state);
+    if (m === undefined || m.template !== state.template) {
+      m = { template: state.template, id: endpointId(state.host, state.method, state.template), key: keyOf(state.host, state.method, state.template) };
+      idMemo.set(state, m);
+    }
+    return m;
+  }
+
   function detectContext(state: EndpointState, ts: number, facts: CredentialFacts, names: readonly (string | null)[], sensitive: boolean | undefined): DetectContext {
+    const ids = idsOf(state);
     const ctx: DetectContext = {
       ts,
       facts,
-      endpointId: endpointId(state.host, state.method, state.template),
-      endpointKey: keyOf(state.host, state.method, state.template),
+      endpointId: ids.id,
+      endpointKey: ids.key,
       host: state.host,
       method: state.method,
       template: state.template,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiRequest } from '../../contracts/api-event.js';
 import type { PayloadDetector } from './detector.js';
 import { BENIGN_REQUESTS } from './fixtures/benign-requests.js';
-import { DEFAULT_MIN_CONFIDENCE, detectPayloads, MAX_EVIDENCE, PAYLOAD_DETECTORS, redactEvidence } from './index.js';
+import { createCleanValueCache, DEFAULT_MIN_CONFIDENCE, detectPayloads, MAX_EVIDENCE, PAYLOAD_DETECTORS, redactEvidence } from './index.js';
 
 function req(over: Partial<ApiRequest>): ApiRequest {
   return { method: 'GET', scheme: 'https', host: 'api.example.com', path: '/v1/items', query: {}, headers: {}, cookies: {}, ...over };
@@ -106,5 +106,35 @@ describe('detectPayloads', () => {
         'ssti-expression@body:/note',
       ]),
     );
+  });
+});
+
+describe('the clean-value cache', () => {
+  const requests: ApiRequest[] = [
+    ...BENIGN_REQUESTS.map(([, r]) => r),
+    req({ query: { q: ['tents'] }, headers: { 'user-agent': 'shop-app/2.1' } }),
+    req({ query: { q: ["tents' UNION SELECT password FROM users--"] }, headers: { 'user-agent': 'shop-app/2.1' } }),
+    req({ query: { q: ['tents'] }, headers: { 'user-agent': 'sqlmap/1.8' } }),
+    req({ query: { q: ['<script>alert(1)</script>'] }, headers: { 'user-agent': 'shop-app/2.1' } }),
+    req({ query: { q: ['tents'] }, headers: { 'user-agent': 'shop-app/2.1' } }),
+  ];
+
+  it('gives the same detections as no cache, over the same requests seen twice', () => {
+    const cleanCache = createCleanValueCache();
+    for (const round of [1, 2]) {
+      for (const r of requests) expect(detectPayloads(r, { cleanCache }), `round ${round}`).toEqual(detectPayloads(r));
+    }
+    expect(cleanCache.size).toBeGreaterThan(0);
+  });
+
+  it('keeps only values no detector matched, and empties itself at its bound', () => {
+    const cleanCache = createCleanValueCache();
+    detectPayloads(req({}), { cleanCache });
+    const pathOnly = cleanCache.size;
+    detectPayloads(req({ query: { q: ["' OR '1'='1"] } }), { cleanCache });
+    expect(cleanCache.size).toBe(pathOnly);
+    expect(detectPayloads(req({ query: { q: ["' OR '1'='1"] } }), { cleanCache })).toHaveLength(1);
+    for (let i = 0; i < 5; i++) detectPayloads(req({ query: { page: [String(i)] } }), { cleanCache, cleanCacheSize: 3 });
+    expect(cleanCache.size).toBeLessThanOrEqual(3);
   });
 });

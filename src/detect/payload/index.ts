@@ -49,12 +49,32 @@ export const PAYLOAD_DETECTORS: readonly PayloadDetector[] = Object.freeze([
 
 /** Detections below this confidence are dropped unless the caller asks for them (`minConfidence: 0`). */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
+/** Clean values by location, then name (flat string keys: no concatenation per value). */
+export interface CleanValueCache {
+  readonly values: Map<string, Map<string, Set<string>>>;
+  size: number;
+}
+
+export function createCleanValueCache(): CleanValueCache {
+  return { values: new Map(), size: 0 };
+}
+
+/** Longest value the clean-value cache keeps. */
+const MAX_CLEAN_CACHED = 256;
 /** Longest evidence string, after redaction. */
 export const MAX_EVIDENCE = 200;
 
 export interface DetectPayloadOptions {
   /** 0..1; default `DEFAULT_MIN_CONFIDENCE`. */
   readonly minConfidence?: number;
+  /**
+   * Values (by location, name and decoded value) on which no detector matched at all, so the next identical value
+   * is skipped: traffic repeats its headers, cookies and small parameters. In process memory only, like the
+   * redactor's placeholder cache; the caller bounds it with `cleanCacheSize`. Only for the default detectors.
+   */
+  readonly cleanCache?: CleanValueCache;
+  /** Entries the clean cache holds before it is emptied (default 50,000). */
+  readonly cleanCacheSize?: number;
   /** Defaults to `PAYLOAD_DETECTORS` (tests and the benchmark pass subsets). */
   readonly detectors?: readonly PayloadDetector[];
 }
@@ -112,8 +132,19 @@ export function detectInValues(values: readonly InspectedValue[], opts: DetectPa
   const min = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const detectors = opts.detectors ?? PAYLOAD_DETECTORS;
   let found: Map<string, { d: PayloadDetector; v: InspectedValue; confidence: number; fragment: string }> | undefined;
+  const cache = opts.detectors === undefined ? opts.cleanCache : undefined;
   for (const v of values) {
     if (v.value === '') continue;
+    // Short values only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
+    let clean: Set<string> | undefined;
+    if (cache !== undefined && v.value.length <= MAX_CLEAN_CACHED) {
+      let byName = cache.values.get(v.location);
+      if (byName === undefined) cache.values.set(v.location, (byName = new Map()));
+      clean = byName.get(v.name);
+      if (clean === undefined) byName.set(v.name, (clean = new Set()));
+      if (clean.has(v.value)) continue;
+    }
+    let matched = false;
     const classes = charClasses(v.value);
     for (const d of detectors) {
       if (!passesPrefilter(d, classes, v.location)) continue;
@@ -121,13 +152,26 @@ export function detectInValues(values: readonly InspectedValue[], opts: DetectPa
       try {
         m = d.detect(v);
       } catch {
+        // Not known clean: it is inspected again next time.
+        matched = true;
         continue;
       }
-      if (m === null || m.confidence < min || m.confidence <= 0) continue;
+      if (m === null || m.confidence <= 0) continue;
+      matched = true;
+      if (m.confidence < min) continue;
       found ??= new Map();
-      const key = `${d.id}\u0000${v.location}\u0000${v.name}`;
-      const prev = found.get(key);
-      if (prev === undefined || m.confidence > prev.confidence) found.set(key, { d, v, confidence: m.confidence, fragment: m.fragment });
+      const at = `${d.id}\u0000${v.location}\u0000${v.name}`;
+      const prev = found.get(at);
+      if (prev === undefined || m.confidence > prev.confidence) found.set(at, { d, v, confidence: m.confidence, fragment: m.fragment });
+    }
+    if (clean !== undefined && !matched) {
+      if (cache!.size >= (opts.cleanCacheSize ?? 50_000)) {
+        cache!.values.clear();
+        cache!.size = 0;
+      } else {
+        clean.add(v.value);
+        cache!.size++;
+      }
     }
   }
   if (found === undefined) return [];
