@@ -37,8 +37,8 @@ export type Action = (typeof ACTIONS)[number];
 /** One line per action, for `docs/permissions.md` and the console. */
 export const ACTION_DESCRIPTIONS: Record<Action, string> = {
   'inventory:read': 'See APIs and endpoints, their risk and data classes',
-  'findings:read': 'See posture findings and issues',
-  'findings:update': 'Triage findings and issues (status, assignee, accepted risk)',
+  'findings:read': 'See posture and spec findings',
+  'findings:update': 'Triage findings (status, assignee, accepted risk)',
   'samples:read': 'See redacted evidence samples',
   'specs:read': 'See API specifications and conformance',
   'specs:write': 'Upload and change API specifications',
