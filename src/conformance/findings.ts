@@ -1,5 +1,5 @@
 import type { Finding } from '../contracts/finding.js';
-import { fingerprint, ruleErrorFinding } from '../risk/findings.js';
+import { fingerprint, ruleErrorFinding, ruleFinding } from '../risk/findings.js';
 import type { ConformanceRule, ConformanceSubject } from './rules.js';
 
 /** What a conformance finding is attached to. */
@@ -44,25 +44,8 @@ export function evaluateConformance(
       continue;
     }
     const before = reported[rule.id] ?? 0;
-    const finding = (d: { summary: string; location?: string; severity?: Finding['severity'] }, count: number, status: Finding['status']): Finding => {
-      const evidence: Finding['evidence'] = { summary: d.summary };
-      if (d.location) evidence.location = d.location;
-      return {
-        ...base,
-        id: fingerprint(rule.id, target.key, ''),
-        ruleId: rule.id,
-        title: rule.title,
-        severity: d.severity ?? rule.severity,
-        owasp: rule.owasp,
-        cwe: rule.cwe,
-        evidence,
-        remediation: rule.remediation,
-        firstSeen: target.firstSeen,
-        lastSeen: target.lastSeen,
-        count,
-        status,
-      };
-    };
+    const finding = (d: { summary: string; location?: string; severity?: Finding['severity'] }, count: number, status: Finding['status']): Finding =>
+      ruleFinding(rule, base, d, { id: fingerprint(rule.id, target.key, ''), firstSeen: target.firstSeen, lastSeen: target.lastSeen, count, status });
     const d = drafts[0];
     if (!d) {
       if (before > 0) {

@@ -91,36 +91,28 @@ export function createDetectStage(deps: DetectStageDeps): DetectStage {
 
   function observe(event: ApiEvent, ctx: DetectContext): number {
     stats.events++;
-    let found: Detection[] = engine.inspect(event);
-    let actors: (ActorKey | undefined)[] | undefined;
+    const found = engine.inspect(event);
+    let more: (Detection & { actor: ActorKey })[] = [];
     if (behaviour) {
-      let more: (Detection & { actor: ActorKey })[] = [];
       try {
         more = behaviour.observe(event, ctx);
       } catch (err) {
         stats.errors++;
         deps.onError?.('behaviour', err);
       }
-      if (more.length) {
-        actors = found.map(() => undefined);
-        found = [...found, ...more];
-        for (const d of more) actors.push(d.actor);
-      }
     }
-    if (found.length === 0) return 0;
-    stats.detections += found.length;
-    const own = actorRef(actorOf(event, ctx.facts));
+    const total = found.length + more.length;
+    if (total === 0) return 0;
+    stats.detections += total;
     // Evidence of a request-level detection is the redacted exchange; an actor-level one carries it too
     // (the event that crossed the threshold), so an analyst sees what the actor last did.
     const exchange = redactor.redactEvent(event).event;
-    for (let i = 0; i < found.length; i++) {
+    const draft = (d: Detection, actor: Actor): void => {
       if (pending.length >= maxPending) {
-        stats.dropped += found.length - i;
-        break;
+        stats.dropped++;
+        return;
       }
-      const d = found[i]!;
       const di = info.get(d.detector);
-      const a = actors?.[i];
       pending.push({
         detector: d.detector,
         title: di?.title ?? d.detector,
@@ -132,7 +124,7 @@ export function createDetectStage(deps: DetectStageDeps): DetectStage {
         mitre: d.mitre,
         location: { where: d.location.where, name: d.location.name.slice(0, 200) },
         evidence: d.evidence.slice(0, 400),
-        actor: a === undefined ? own : actorRef(a),
+        actor,
         endpointId: ctx.endpointId,
         host: ctx.host,
         method: ctx.method,
@@ -140,8 +132,13 @@ export function createDetectStage(deps: DetectStageDeps): DetectStage {
         at: event.timestamp,
         exchange,
       });
+    };
+    if (found.length > 0) {
+      const own = actorRef(actorOf(event, ctx.facts));
+      for (const d of found) draft(d, own);
     }
-    return found.length;
+    for (const d of more) draft(d, actorRef(d.actor));
+    return total;
   }
 
   return {

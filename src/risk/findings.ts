@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../contracts/finding.js';
 import type { EndpointState } from '../aggregate/endpoint-state.js';
-import type { PostureContext, PostureRule } from './posture-rules.js';
+import type { PostureContext, PostureRule, RuleInfo } from './posture-rules.js';
 
 /** Stable fingerprint: the same rule on the same target for the same reason is one finding. */
 export function fingerprint(ruleId: string, target: string, discriminator: string): string {
@@ -10,6 +10,35 @@ export function fingerprint(ruleId: string, target: string, discriminator: strin
 
 /** Where a finding is: its endpoint, or an operation of a spec with no endpoint. */
 type FindingPlace = Pick<Finding, 'endpointId' | 'host' | 'method' | 'pathTemplate'>;
+
+/** What a rule reported, as posture and conformance rules both draft it. */
+interface RuleDraft {
+  summary: string;
+  location?: string;
+  severity?: Finding['severity'];
+}
+
+/** A rule's finding at a place: the rule's record, the draft's evidence and severity, and the caller's counts. */
+export function ruleFinding(
+  rule: Pick<RuleInfo, 'id' | 'title' | 'severity' | 'owasp' | 'cwe' | 'remediation'>,
+  place: FindingPlace,
+  d: RuleDraft,
+  fields: Pick<Finding, 'id' | 'firstSeen' | 'lastSeen' | 'count' | 'status'>,
+): Finding {
+  const evidence: Finding['evidence'] = { summary: d.summary };
+  if (d.location) evidence.location = d.location;
+  return {
+    ...place,
+    ruleId: rule.id,
+    title: rule.title,
+    severity: d.severity ?? rule.severity,
+    owasp: rule.owasp,
+    cwe: rule.cwe,
+    evidence,
+    remediation: rule.remediation,
+    ...fields,
+  };
+}
 
 /** A rule that threw becomes this info finding, fingerprinted by `target`; the other rules still run. */
 export function ruleErrorFinding(rule: { id: string; owasp: string; cwe: string }, place: FindingPlace, target: string, err: unknown, at: string): Finding {
@@ -43,7 +72,6 @@ export function evaluatePosture(rules: readonly PostureRule[], ctx: PostureConte
     host: endpoint.host,
     method: endpoint.method,
     pathTemplate: endpoint.pathTemplate,
-    status: 'open' as const,
   };
   for (const rule of rules) {
     let drafts;
@@ -60,22 +88,7 @@ export function evaluatePosture(rules: readonly PostureRule[], ctx: PostureConte
         state.reported[k] = state.signals[k] ?? 0;
       }
       if (count <= 0) continue;
-      const evidence: Finding['evidence'] = { summary: d.summary };
-      if (d.location) evidence.location = d.location;
-      out.push({
-        ...base,
-        id: fingerprint(rule.id, endpoint.id, d.discriminator),
-        ruleId: rule.id,
-        title: rule.title,
-        severity: d.severity ?? rule.severity,
-        owasp: rule.owasp,
-        cwe: rule.cwe,
-        evidence,
-        remediation: rule.remediation,
-        firstSeen: endpoint.lastSeen,
-        lastSeen: endpoint.lastSeen,
-        count,
-      });
+      out.push(ruleFinding(rule, base, d, { id: fingerprint(rule.id, endpoint.id, d.discriminator), firstSeen: endpoint.lastSeen, lastSeen: endpoint.lastSeen, count, status: 'open' }));
     }
   }
   return out;

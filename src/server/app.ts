@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
+import type { CaseService } from '../cases/service.js';
 import type { Logger } from '../util/logger.js';
 import type { IdentityService } from '../identity/identity-service.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   classInfo: (id: string) => ClassInfo;
   config: Readonly<Config>;
   logger: Logger;
+  /** Threat cases and issues: the same service the pipeline hands its detections to. */
+  cases: CaseService;
   /** Folder of the built console; default `dist/web`. */
   webRoot?: string;
   /** Time for the rate limiter's windows; default the system clock (tests move a manual one). */

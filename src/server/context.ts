@@ -1,3 +1,4 @@
+import type { CaseService } from '../cases/service.js';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { IdentityService, Caller } from '../identity/identity-service.js';
@@ -15,6 +16,8 @@ export interface ServerContext {
   identity: IdentityService;
   config: Readonly<Config>;
   logger: Logger;
+  /** Threat cases and issues (one service for the server and the pipeline). */
+  cases: CaseService;
   classInfo: (id: string) => ClassInfo;
   /** Session cookies get `Secure` when the server speaks TLS. */
   secureCookies: boolean;
@@ -27,7 +30,7 @@ export interface ServerContext {
 }
 
 export function createServerContext(
-  deps: Pick<ServerContext, 'store' | 'pipeline' | 'identity' | 'config' | 'logger' | 'classInfo' | 'secureCookies'>,
+  deps: Pick<ServerContext, 'store' | 'pipeline' | 'identity' | 'config' | 'logger' | 'cases' | 'classInfo' | 'secureCookies'>,
 ): ServerContext {
   let chain: Promise<unknown> = Promise.resolve();
   return {

@@ -7,7 +7,7 @@ import { conflict, invalidInput, notAllowed } from '../errors/domain-errors.js';
 
 /** The server's dependencies from an opened Bulwark. */
 export function serverDeps(bw: Bulwark): ServerDeps {
-  return { store: bw.store, pipeline: bw.pipeline, identity: bw.identity, classInfo: bw.classInfo, config: bw.config, logger: bw.logger };
+  return { store: bw.store, pipeline: bw.pipeline, identity: bw.identity, classInfo: bw.classInfo, config: bw.config, logger: bw.logger, cases: bw.cases };
 }
 
 export interface RunningServer {

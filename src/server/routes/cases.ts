@@ -19,7 +19,7 @@ import {
 } from '../../contracts/cases.js';
 import { Severity } from '../../contracts/finding.js';
 import { MAX_PAGE_SIZE } from '../../contracts/limits.js';
-import { createCaseService, MAX_EXPORT_CASES, type CaseService } from '../../cases/service.js';
+import { MAX_EXPORT_CASES } from '../../cases/service.js';
 import { IdParams, Paging, qEnum, qInt, qOpt, qString, route } from '../route-kit.js';
 import { callerOf, type ServerContext } from '../context.js';
 
@@ -29,10 +29,6 @@ import { callerOf, type ServerContext } from '../context.js';
  * case answers 404 as if it did not exist.
  */
 
-/** The service is a plain factory over the store: one per request costs nothing and keeps no state. */
-function casesOf(ctx: ServerContext): CaseService {
-  return createCaseService({ store: ctx.store, config: ctx.config.cases, logger: ctx.logger });
-}
 
 const ActorId = z.string().regex(/^[0-9a-f]{16}$/, '16 hex digits');
 
@@ -58,7 +54,7 @@ export const caseRoutes = [
     action: 'cases:read',
     query: z.object({ ...Paging, ...CaseFilters }).strict(),
     response: pageOf(ThreatCase),
-    handler: async ({ principal, query, req, ctx }) => casesOf(ctx).listCases(query, callerOf(principal, req)),
+    handler: async ({ principal, query, req, ctx }) => ctx.cases.listCases(query, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -67,7 +63,7 @@ export const caseRoutes = [
     summary: 'Counts for the queue: new, investigating, resolved in the last 7 days by resolution, open cases by severity',
     action: 'cases:read',
     response: CaseSummary,
-    handler: async ({ principal, req, ctx }) => casesOf(ctx).summary(callerOf(principal, req)),
+    handler: async ({ principal, req, ctx }) => ctx.cases.summary(callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -79,7 +75,7 @@ export const caseRoutes = [
     response: z.string(),
     produces: 'application/x-ndjson',
     handler: async ({ principal, query, req, reply, ctx }) => {
-      const lines = casesOf(ctx).exportCases(query, callerOf(principal, req));
+      const lines = ctx.cases.exportCases(query, callerOf(principal, req));
       void reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('content-disposition', 'attachment; filename="bulwark-cases.ndjson"');
       return Readable.from(lines);
     },
@@ -93,7 +89,7 @@ export const caseRoutes = [
     action: 'cases:read',
     params: IdParams,
     response: CaseDetail,
-    handler: async ({ principal, params, req, ctx }) => casesOf(ctx).caseDetail(params.id, callerOf(principal, req)),
+    handler: async ({ principal, params, req, ctx }) => ctx.cases.caseDetail(params.id, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -104,7 +100,7 @@ export const caseRoutes = [
     params: IdParams,
     query: z.object({ limit: qInt(MAX_PAGE_SIZE) }).strict(),
     response: CaseTimeline,
-    handler: async ({ principal, params, query, req, ctx }) => casesOf(ctx).timeline(params.id, query.limit, callerOf(principal, req)),
+    handler: async ({ principal, params, query, req, ctx }) => ctx.cases.timeline(params.id, query.limit, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'PATCH',
@@ -115,7 +111,7 @@ export const caseRoutes = [
     params: IdParams,
     body: CasePatch,
     response: ThreatCase,
-    handler: async ({ principal, params, body, req, ctx }) => casesOf(ctx).updateCase(params.id, body, callerOf(principal, req)),
+    handler: async ({ principal, params, body, req, ctx }) => ctx.cases.updateCase(params.id, body, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'POST',
@@ -127,7 +123,7 @@ export const caseRoutes = [
     body: CommentInput,
     response: CaseComment,
     status: 201,
-    handler: async ({ principal, params, body, req, ctx }) => casesOf(ctx).addComment(params.id, body, callerOf(principal, req)),
+    handler: async ({ principal, params, body, req, ctx }) => ctx.cases.addComment(params.id, body, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'POST',
@@ -138,7 +134,7 @@ export const caseRoutes = [
     params: IdParams,
     body: FlagInput,
     response: FlagResult,
-    handler: async ({ principal, params, body, req, ctx }) => casesOf(ctx).flagForFix(params.id, body, callerOf(principal, req)),
+    handler: async ({ principal, params, body, req, ctx }) => ctx.cases.flagForFix(params.id, body, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -150,7 +146,7 @@ export const caseRoutes = [
       .object({ ...Paging, caseId: qOpt(IdParams.shape.id), detector: qString(80), endpointId: qString(200), actorId: qOpt(ActorId) })
       .strict(),
     response: pageOf(ThreatIssue),
-    handler: async ({ principal, query, req, ctx }) => casesOf(ctx).listIssues(query, callerOf(principal, req)),
+    handler: async ({ principal, query, req, ctx }) => ctx.cases.listIssues(query, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -160,7 +156,7 @@ export const caseRoutes = [
     action: 'cases:read',
     params: IdParams,
     response: ThreatIssue,
-    handler: async ({ principal, params, req, ctx }) => casesOf(ctx).getIssue(params.id, callerOf(principal, req)),
+    handler: async ({ principal, params, req, ctx }) => ctx.cases.getIssue(params.id, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -170,7 +166,7 @@ export const caseRoutes = [
     action: 'cases:read',
     query: z.object({ ...Paging, state: qEnum(['active', 'expired', 'all'] as const) }).strict(),
     response: pageOf(Suppression),
-    handler: async ({ principal, query, req, ctx }) => casesOf(ctx).listSuppressions(query, callerOf(principal, req)),
+    handler: async ({ principal, query, req, ctx }) => ctx.cases.listSuppressions(query, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'POST',
@@ -181,7 +177,7 @@ export const caseRoutes = [
     body: SuppressionInput,
     response: Suppression,
     status: 201,
-    handler: async ({ principal, body, req, ctx }) => casesOf(ctx).createSuppression(body, callerOf(principal, req)),
+    handler: async ({ principal, body, req, ctx }) => ctx.cases.createSuppression(body, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'DELETE',
@@ -191,7 +187,7 @@ export const caseRoutes = [
     action: 'cases:write',
     params: IdParams,
     response: null,
-    handler: async ({ principal, params, req, ctx }) => casesOf(ctx).deleteSuppression(params.id, callerOf(principal, req)),
+    handler: async ({ principal, params, req, ctx }) => ctx.cases.deleteSuppression(params.id, callerOf(principal, req)),
   }),
   route<ServerContext>({
     method: 'GET',
@@ -201,6 +197,6 @@ export const caseRoutes = [
     action: 'cases:read',
     query: z.object({ days: qInt(366) }).strict(),
     response: ThreatDaily,
-    handler: async ({ principal, query, req, ctx }) => casesOf(ctx).daily(query.days ?? 30, callerOf(principal, req)),
+    handler: async ({ principal, query, req, ctx }) => ctx.cases.daily(query.days ?? 30, callerOf(principal, req)),
   }),
 ];
