@@ -1,5 +1,6 @@
 import { OWASP_API_2023 } from '../contracts/owasp.js';
 import type { ConformanceRule } from './rules.js';
+import { rulePageTop } from '../util/rule-doc.js';
 
 /**
  * The docs pages of the conformance rules (`docs/rules/<id>.md`) and their index
@@ -40,26 +41,14 @@ export function renderConformanceRuleDoc(rule: ConformanceRule): string {
     ['Reported on', SUBJECTS[rule.subject]],
   ];
   return [
-    `# ${rule.title}`,
-    '',
-    `<!-- Generated from src/conformance/rules.ts by \`${REGENERATE_COMMAND}\`. Edit the rule, not this page. -->`,
-    '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([k, v]) => `| **${k}** | ${v} |`),
-    '',
-    '## What triggers it',
-    '',
-    rule.trigger,
-    '',
-    '## Why it matters',
-    '',
-    rule.rationale,
-    '',
-    '## How to fix',
-    '',
-    rule.remediation,
-    '',
+    ...rulePageTop({
+      title: rule.title,
+      note: `Generated from src/conformance/rules.ts by \`${REGENERATE_COMMAND}\`. Edit the rule, not this page.`,
+      record: rows,
+      trigger: ['What triggers it', rule.trigger],
+      rationale: rule.rationale,
+      remediation: rule.remediation,
+    }),
     '## Example of evidence',
     '',
     '```',

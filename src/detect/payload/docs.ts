@@ -1,6 +1,7 @@
 import { OWASP_API_2023 } from '../../contracts/owasp.js';
 import type { AttackCategory, ValueLocation } from '../types.js';
 import { CHAR, type PayloadDetector } from './detector.js';
+import { rulePageTop } from '../../util/rule-doc.js';
 
 /**
  * Generated documentation of the payload detectors: one page per detector (`docs/detectors/<id>.md`) and an
@@ -124,26 +125,14 @@ export function renderDetectorDoc(d: PayloadDetector, source: { path: string; co
     ['Runs only on values with', [d.gate ? `one of ${charList(d.gate)}` : '', d.gateAlso ? `and one of ${charList(d.gateAlso)}` : ''].filter(Boolean).join(' ') || 'any value'],
   ];
   return [
-    `# ${d.title}`,
-    '',
-    `<!-- Generated from ${source.path} and its table cases by \`${REGENERATE_COMMAND}\`. Edit the record, not this page. -->`,
-    '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([k, v]) => `| **${k}** | ${v} |`),
-    '',
-    '## How it detects',
-    '',
-    source.comment,
-    '',
-    '## Why it matters',
-    '',
-    d.rationale,
-    '',
-    '## How to fix',
-    '',
-    d.remediation,
-    '',
+    ...rulePageTop({
+      title: d.title,
+      note: `Generated from ${source.path} and its table cases by \`${REGENERATE_COMMAND}\`. Edit the record, not this page.`,
+      record: rows,
+      trigger: ['How it detects', source.comment],
+      rationale: d.rationale,
+      remediation: d.remediation,
+    }),
     '## Examples',
     '',
     `Reported (from the table tests in \`src/detect/payload/fixtures/\`; values as sent, evidence as an analyst sees it):`,

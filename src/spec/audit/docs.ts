@@ -4,6 +4,7 @@ import { pointerOf } from '../model.js';
 import { valueAt } from './facts.js';
 import type { AuditRule } from './rules/kit.js';
 import { SPECTRAL_OWASP_2023_RULES } from './spectral.js';
+import { rulePageTop } from '../../util/rule-doc.js';
 
 /**
  * The docs pages of the built-in rules (`docs/rules/<id>.md`) and their index, rendered from the rule
@@ -132,26 +133,14 @@ export function renderRuleDoc(rule: AuditRule, source: string, examples: { flagg
     ['Spectral OWASP equivalent', rule.spectral?.length ? rule.spectral.map((s) => `\`${s}\``).join(', ') : 'none (Bulwark only)'],
   ];
   const out = [
-    `# ${rule.title}`,
-    '',
-    `<!-- Generated from ${source} and its test cases by \`${REGENERATE_COMMAND}\`. Edit the rule, not this page. -->`,
-    '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([k, v]) => `| **${k}** | ${v} |`),
-    '',
-    '## What triggers it',
-    '',
-    rule.detects,
-    '',
-    '## Why it matters',
-    '',
-    rule.rationale,
-    '',
-    '## How to fix',
-    '',
-    rule.remediation,
-    '',
+    ...rulePageTop({
+      title: rule.title,
+      note: `Generated from ${source} and its test cases by \`${REGENERATE_COMMAND}\`. Edit the rule, not this page.`,
+      record: rows,
+      trigger: ['What triggers it', rule.detects],
+      rationale: rule.rationale,
+      remediation: rule.remediation,
+    }),
     '## Example',
     '',
     exampleBlock('Flagged', examples.flagged),
