@@ -62,23 +62,26 @@ function runChild(mode: 'floor' | 'pipeline' | 'detect', file: string): RunResul
 }
 
 async function childFloor(file: string): Promise<RunResult> {
+  // The fastest way to read and parse NDJSON we know: bytes in 1 MiB chunks, lines split on bytes, each line
+  // decoded and parsed. A string stream (utf8 chunks, then split) is 2-3x slower on this decode alone, and
+  // would flatter the pipeline, whose reader splits bytes the same way (sources/line-splitter.ts).
   const started = process.hrtime.bigint();
   let events = 0;
-  let rest = '';
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
-    const text = rest + (chunk as string);
+  let rest: Buffer | null = null;
+  for await (const raw of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+    const chunk: Buffer = rest ? Buffer.concat([rest, raw as Buffer]) : (raw as Buffer);
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
       if (nl > start) {
-        JSON.parse(text.slice(start, nl));
+        JSON.parse(chunk.toString('utf8', start, nl));
         events++;
       }
       start = nl + 1;
     }
-    rest = text.slice(start);
+    rest = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
   }
-  if (rest.trim()) {
-    JSON.parse(rest);
+  if (rest && rest.toString('utf8').trim()) {
+    JSON.parse(rest.toString('utf8'));
     events++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -5,6 +5,7 @@ import { MAX_PAGE_SIZE, type Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { foldKeyOf, planIssues, targetOf, type GroupingRules, type PreparedIssue } from './grouping.js';
 import { MAX_ACTIVE_SUPPRESSIONS, matchSuppression } from './suppressions.js';
+import { hostRulesAsApplications } from '../ownership/match.js';
 
 /** What one `addIssues` call did. */
 export interface AddIssuesResult {
@@ -81,9 +82,10 @@ export async function ingestIssues(deps: IngestDeps, drafts: readonly unknown[])
   if (result.suppressed > 0) await store.addSuppressionHits(hits);
   if (kept.length === 0) return result;
 
-  const applications = await loadApplications(store);
-  const names = new Map(applications.map((a) => [a.id, a.name]));
-  const prepared = kept.map(({ draft, atMs }): PreparedIssue => ({ draft, atMs, ...targetOf(draft.host, draft.pathTemplate, applications), foldKey: foldKeyOf(draft) }));
+  const names = new Map((await loadApplications(store)).map((a) => [a.id, a.name]));
+  // The host rules of the ownership list, in its order: an issue knows its host and path, not its spec.
+  const claims = hostRulesAsApplications(await store.listOwnershipRules());
+  const prepared = kept.map(({ draft, atMs }): PreparedIssue => ({ draft, atMs, ...targetOf(draft.host, draft.pathTemplate, claims), foldKey: foldKeyOf(draft) }));
   prepared.sort((a, b) => a.atMs - b.atMs);
 
   for (let i = 0; i < prepared.length; i += CHUNK) {
@@ -125,7 +127,7 @@ export async function ingestIssues(deps: IngestDeps, drafts: readonly unknown[])
   return result;
 }
 
-/** Every application, in claiming order (creation order): what `targetOf` matches against. */
+/** Every application, for their names. */
 async function loadApplications(store: Store): Promise<Application[]> {
   const out: Application[] = [];
   for (let offset = 0; ; offset += MAX_PAGE_SIZE) {

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../config/config.js';
 import type { IssueDraft, ThreatCase, ThreatIssue } from '../contracts/cases.js';
-import type { Role } from '../contracts/identity.js';
+import { APPLICATION_DEFAULTS, type Role } from '../contracts/identity.js';
 import type { Caller } from '../identity/identity-service.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -116,7 +116,7 @@ describe('case service', () => {
 
     it('targets the application claiming the endpoint, reading applications afresh per batch', async () => {
       await cases.addIssues([makeDraft()]);
-      await store.createApplication({ id: 'shop', name: 'Shop', owners: [], matchers: [{ host: 'api.shop.example' }], createdAt: at(0), updatedAt: at(0) });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'shop', name: 'Shop', owners: [], matchers: [{ host: 'api.shop.example' }], createdAt: at(0), updatedAt: at(0) });
       await cases.addIssues([makeDraft({ at: at(5), location: { where: 'query', name: 'x' } })]);
       const list = (await cases.listCases({}, null)).items;
       expect(list.map((c) => [c.target, c.title])).toEqual([
@@ -263,7 +263,7 @@ describe('case service', () => {
         id: 'u-owner', email: 'olga@example.com', displayName: 'Olga', role: 'workload-owner', applications: [], status: 'active',
         failedLogins: 0, lockedUntil: null, lastLoginAt: null, createdAt: at(0), updatedAt: at(0), passwordHash: null,
       });
-      await store.createApplication({ id: 'shop', name: 'Shop', owners: ['u-owner'], matchers: [{ host: 'api.shop.example' }], createdAt: at(0), updatedAt: at(0) });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'shop', name: 'Shop', owners: ['u-owner'], matchers: [{ host: 'api.shop.example' }], createdAt: at(0), updatedAt: at(0) });
       await store.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-search', host: 'api.shop.example', pathTemplate: '/search', auth: { kinds: { none: 2, 'bearer-jwt': 8 }, jwt: null } }), state: {} }]);
       const draft = (m: number, over: Partial<IssueDraft> = {}) => makeDraft({ at: at(m), location: { where: 'query', name: `p${m}` }, ...over });
       await cases.addIssues([draft(0), draft(10), draft(20, { endpointId: 'ep-gone', pathTemplate: '/gone' }), draft(300), draft(5, { host: 'api.other.example', endpointId: 'ep-x' })]);
@@ -273,7 +273,8 @@ describe('case service', () => {
       expect(detail.issues.map((i) => i.lastSeen)).toEqual([at(20), at(10), at(0)]);
       expect(detail.endpoints).toEqual([
         {
-          endpointId: 'ep-search', host: 'api.shop.example', method: 'GET', pathTemplate: '/search', riskScore: 1.5, riskLevel: 'low', exposure: 'internal',
+          // Traffic risk 1.5, plus 0.5 for Shop's business criticality (medium).
+          endpointId: 'ep-search', host: 'api.shop.example', method: 'GET', pathTemplate: '/search', riskScore: 2, riskLevel: 'low', exposure: 'internal',
           authenticated: 'mixed', dataClasses: [], applicationId: 'shop', applicationName: 'Shop', owners: ['Olga <olga@example.com>'],
         },
         {
@@ -309,7 +310,7 @@ describe('case service', () => {
 
   describe('permissions and application scope', () => {
     beforeEach(async () => {
-      await store.createApplication({ id: 'shop', name: 'Shop', owners: [], matchers: [{ host: 'api.shop.example' }], createdAt: at(0), updatedAt: at(0) });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'shop', name: 'Shop', owners: [], matchers: [{ host: 'api.shop.example' }], createdAt: at(0), updatedAt: at(0) });
       await cases.addIssues([makeDraft(), makeDraft({ host: 'pay.example', endpointId: 'ep-pay', actor: { ...ACTOR_B } })]);
     });
 

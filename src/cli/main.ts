@@ -37,6 +37,7 @@ import { createSpecGenerator } from '../spec/generate/service.js';
 import { readReviewFile, reviewFileText } from '../spec/generate/review-file.js';
 import { SPEC_GENERATE_FORMATS, type SpecGenerateFormat } from '../contracts/spec-generate.js';
 import { countWatchEvents, createSpecWatcher, type SpecWatcher } from '../spec/watch.js';
+import { addOwnersCommands } from './owners-cli.js';
 
 interface GlobalOpts {
   config?: string;
@@ -601,6 +602,9 @@ export function buildCli(outcome: { exitCode: number } = { exitCode: 0 }): Comma
         outcome.exitCode = 1;
       }
     });
+
+  // Applications and ownership rules: the rules file and the rule tester (docs/ownership.md).
+  addOwnersCommands(program, withBulwark);
 
   return program;
 }

@@ -4,20 +4,11 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BehaviourConfig } from '../detect/behaviour/config.js';
 import { ExportsConfig } from '../cases/export/config.js';
+import { RemediationConfig } from '../remediation/config.js';
 import { invalidInput } from '../errors/domain-errors.js';
 import { CustomClass } from '../classify/custom-classes.js';
 import { MAX_SPEC_HOSTS, SpecHost } from '../contracts/spec-registry.js';
-
-const RiskWeights = z.object({
-  internetExposed: z.number().min(0).default(2),
-  unauthenticated: z.number().min(0).default(2),
-  sensitiveData: z.number().min(0).default(3),
-  plainHttp: z.number().min(0).default(1.5),
-  weakAuth: z.number().min(0).default(1.5),
-  objectIdsInPath: z.number().min(0).default(0.75),
-  writeMethod: z.number().min(0).default(0.5),
-  undocumented: z.number().min(0).default(0.5),
-});
+import { RiskConfigSchema } from '../risk/config.js';
 
 /**
  * A watched spec path: a file, or a directory whose `*.yaml`, `*.yml` and `*.json` files (not those of
@@ -113,14 +104,7 @@ export const ConfigSchema = z.object({
       specs: z.array(z.string()).default([]),
     })
     .prefault({}),
-  risk: z
-    .object({
-      weights: RiskWeights.prefault({}),
-      levels: z
-        .object({ medium: z.number().default(3.5), high: z.number().default(6), critical: z.number().default(8) })
-        .prefault({}),
-    })
-    .prefault({}),
+  risk: RiskConfigSchema.prefault({}),
   dataClasses: z.array(CustomClass).default([]),
   /** The spec registry: watched spec files (see docs/specs.md). */
   specs: SpecsConfig.prefault({}),
@@ -175,6 +159,8 @@ export const ConfigSchema = z.object({
     .prefault({}),
   /** Issue exports to other tools (see docs/exports.md). */
   exports: ExportsConfig.prefault({}),
+  /** Remediation tasks, due dates, verification, digests and delivery channels (see docs/remediation.md). */
+  remediation: RemediationConfig.prefault({}),
   /** Console accounts and sessions. Every default is the safer choice; `identityOptionsFromConfig` maps these. */
   identity: z
     .object({

@@ -1,6 +1,6 @@
 import { OWASP_API_2023 } from '../contracts/owasp.js';
 import type { ConformanceRule } from './rules.js';
-import { rulePageTop } from '../util/rule-doc.js';
+import { rulePageBottom, rulePageTop } from '../util/rule-doc.js';
 
 /**
  * The docs pages of the conformance rules (`docs/rules/<id>.md`) and their index
@@ -30,37 +30,34 @@ const SUBJECTS: Record<ConformanceRule['subject'], string> = {
   operation: 'a spec operation (one finding per operation, attached to the first endpoint that called it)',
 };
 
-/** The docs page of one rule. */
-export function renderConformanceRuleDoc(rule: ConformanceRule): string {
-  const rows: Array<[string, string]> = [
+/** The record table of a rule's page (conformance and ownership rules): id, severity, OWASP, CWE, tags, subject. */
+export function ruleRecordRows(rule: Pick<ConformanceRule, 'id' | 'severity' | 'owasp' | 'cwe' | 'tags'>, reportedOn: string): Array<[string, string]> {
+  return [
     ['Id', `\`${rule.id}\``],
     ['Severity', `\`${rule.severity}\``],
     ['OWASP API Top 10 2023', owaspLabel(rule.owasp)],
     ['CWE', cweLabel(rule.cwe)],
     ['Tags', rule.tags.join(', ')],
-    ['Reported on', SUBJECTS[rule.subject]],
+    ['Reported on', reportedOn],
   ];
+}
+
+/** The docs page of one rule. */
+export function renderConformanceRuleDoc(rule: ConformanceRule): string {
   return [
     ...rulePageTop({
       title: rule.title,
       note: `Generated from src/conformance/rules.ts by \`${REGENERATE_COMMAND}\`. Edit the rule, not this page.`,
-      record: rows,
+      record: ruleRecordRows(rule, SUBJECTS[rule.subject]),
       trigger: ['What triggers it', rule.trigger],
       rationale: rule.rationale,
       remediation: rule.remediation,
     }),
-    '## Example of evidence',
-    '',
-    '```',
-    rule.example,
-    '```',
-    '',
-    '## False positives',
-    '',
-    rule.falsePositives,
-    '',
-    'See [conformance](../conformance.md) for how traffic is matched to specs and what is counted.',
-    '',
+    ...rulePageBottom({
+      example: rule.example,
+      falsePositives: rule.falsePositives,
+      seeAlso: 'See [conformance](../conformance.md) for how traffic is matched to specs and what is counted.',
+    }),
   ].join('\n');
 }
 

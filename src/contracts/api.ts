@@ -135,6 +135,8 @@ export const Dashboard = EstateCounts.extend({
   newEndpoints: z.array(z.object({ day: z.string(), count: z.number().int() })),
   openFindingsBySeverity: z.record(Severity, z.number().int()),
   openFindingsByOwasp: z.array(z.object({ owasp: OwaspApi, title: z.string(), count: z.number().int() })),
+  /** Endpoints no ownership rule claims (0 for a caller bounded to applications: they are outside every scope). */
+  unownedEndpoints: z.number().int(),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
 

@@ -20,6 +20,8 @@ export const Finding = z.object({
   owasp: OwaspApi,
   cwe: z.string().regex(/^CWE-\d+$/),
   endpointId: z.string().nullable(),
+  /** Spec-audit findings: the spec whose latest version has the problem (they have no endpoint). */
+  specId: z.string().nullable().optional(),
   /** The application of the finding's endpoint, set by the store when read; absent on new findings. */
   applicationId: z.string().nullable().optional(),
   host: z.string(),

@@ -73,21 +73,72 @@ export const ApplicationMatcher = z.object({
 });
 export type ApplicationMatcher = z.infer<typeof ApplicationMatcher>;
 
-/** A named group of APIs/endpoints, owned by users (workload owners see only their applications). */
+/** How much the business depends on an application; it feeds its endpoints' risk (`business-criticality`). */
+export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const Criticality = z.enum(CRITICALITIES);
+export type Criticality = z.infer<typeof Criticality>;
+
+/** A data-protection tag: kebab-case, e.g. `pci`, `pii`, `phi`, `gdpr`, `export-controlled`. */
+export const DataTag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a kebab-case tag such as "pci" or "pii"');
+
+/** An application id: what URLs, rules files and scopes name it by. */
+export const ApplicationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-", at most 64');
+
+/** Owner team name. */
+export const TeamName = z.string().trim().min(1).max(200);
+/** People to contact about the application (task digests go there); compared case-insensitively. */
+export const Contacts = z.array(Email).max(20);
+export const DataTags = z.array(DataTag).max(20);
+
+/**
+ * A named group of APIs/endpoints, owned by users (workload owners see only their applications), with its
+ * owner team, contacts, business criticality and data-protection tags. `matchers` are the application's
+ * host/path ownership rules, in the order of the one rule list (see `contracts/ownership.ts`).
+ *
+ * @example
+ *   { id: 'app_shop', name: 'Shop', owners: [], matchers: [{ host: 'api.shop.example' }], team: 'commerce',
+ *     contacts: ['shop-team@example.com'], criticality: 'high', dataTags: ['pci', 'pii'], createdAt: '…', updatedAt: '…' }
+ */
 export const Application = z.object({
   id: z.string(),
   name: z.string(),
   owners: z.array(z.string()),
   matchers: z.array(ApplicationMatcher),
+  team: z.string().nullable(),
+  contacts: z.array(z.string()),
+  criticality: Criticality,
+  dataTags: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Application = z.infer<typeof Application>;
 
+/** Defaults of the metadata an application is created without (and that databases before it migrate to). */
+export const APPLICATION_DEFAULTS: Readonly<Pick<Application, 'team' | 'contacts' | 'criticality' | 'dataTags'>> = Object.freeze({
+  team: null,
+  contacts: [],
+  criticality: 'medium',
+  dataTags: [],
+});
+
+/**
+ * Creating or changing an application. The metadata is optional so that older clients keep working:
+ * absent on creation, it takes `APPLICATION_DEFAULTS`; absent on a change, it stays as it was. `matchers`
+ * may be empty (an application claimed by spec rules only); absent on a change, they stay as they were.
+ */
 export const ApplicationInput = z.object({
   name: z.string().trim().min(1).max(200),
   owners: z.array(z.string().min(1).max(64)).max(100).default([]),
-  matchers: z.array(ApplicationMatcher).min(1).max(100),
+  matchers: z.array(ApplicationMatcher).max(100).optional(),
+  team: TeamName.nullable().optional(),
+  contacts: Contacts.optional(),
+  criticality: Criticality.optional(),
+  dataTags: DataTags.optional(),
 });
 export type ApplicationInput = z.input<typeof ApplicationInput>;
 

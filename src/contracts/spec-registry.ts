@@ -95,9 +95,9 @@ export type SpecVersionDetail = z.infer<typeof SpecVersionDetail>;
 
 /**
  * A spec: a name, the hosts and APIs it describes, the application that owns it, and its versions.
- * `applicationId` is the application set by hand (`applicationPinned`), else the first application (in
- * creation order) with a matcher for one of the spec's hosts; it follows application changes like an
- * endpoint's does.
+ * `applicationId` is the application set by hand (`applicationPinned`), else that of the first ownership
+ * rule that matches the spec (a host rule for one of its hosts, or a spec rule); it follows ownership
+ * changes like an endpoint's does.
  */
 export const Spec = z.object({
   id: z.string(),

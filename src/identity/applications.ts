@@ -1,9 +1,9 @@
-import type { Application, ApplicationMatcher } from '../contracts/identity.js';
+import { emailKey, type Application, type ApplicationMatcher } from '../contracts/identity.js';
 
 /**
  * The application an endpoint belongs to: the first application, in the order given, with a matcher
- * that matches the endpoint's host and path template. The store lists applications in creation order,
- * so an application defined earlier wins over a later, overlapping one. Null when none matches.
+ * that matches the endpoint's host and path template. Null when none matches. (The store assigns with the
+ * ownership rule list, `ownership/match.ts`; this is the host and path part of it, in list form.)
  *
  * Hosts compare case-insensitively and without a port; `*.example.com` matches `a.example.com` and
  * `a.b.example.com` but not `example.com`. Path prefixes match whole segments.
@@ -26,17 +26,32 @@ export function applicationOf(
 
 /** Whether one matcher matches a host (already normalised with `normaliseHost`) and a path template. */
 export function matcherMatches(matcher: ApplicationMatcher, normalisedHost: string, pathTemplate: string): boolean {
-  const want = normaliseHost(matcher.host);
-  if (want.startsWith('*.')) {
-    const suffix = want.slice(1);
-    if (!(normalisedHost.endsWith(suffix) && normalisedHost.length > suffix.length)) return false;
-  } else if (want !== normalisedHost) {
-    return false;
-  }
-  return matcher.pathPrefix === undefined || pathHasPrefix(pathTemplate, matcher.pathPrefix);
+  const m = compileMatcher(matcher);
+  return m.host(normalisedHost) && m.path(pathTemplate);
 }
 
-function normaliseHost(host: string): string {
+/**
+ * A matcher with its host normalised once, for callers that test it against many endpoints (assignment
+ * runs every rule against every endpoint of the estate). `host` takes a host normalised with
+ * `normaliseHost`; `path` is true for any path when the matcher has no prefix.
+ */
+export interface CompiledMatcher {
+  host(normalisedHost: string): boolean;
+  path(pathTemplate: string): boolean;
+}
+
+export function compileMatcher(matcher: Pick<ApplicationMatcher, 'host' | 'pathPrefix'>): CompiledMatcher {
+  const want = normaliseHost(matcher.host);
+  const suffix = want.startsWith('*.') ? want.slice(1) : null;
+  const prefix = matcher.pathPrefix;
+  return {
+    host: suffix !== null ? (h) => h.endsWith(suffix) && h.length > suffix.length : (h) => h === want,
+    path: prefix === undefined ? () => true : (p) => pathHasPrefix(p, prefix),
+  };
+}
+
+/** Lower-cased, without a trailing dot or a port (the colons of a bracketed IPv6 address stay). */
+export function normaliseHost(host: string): string {
   let h = host.trim().toLowerCase();
   if (h.endsWith('.')) h = h.slice(0, -1);
   // Strip a port, but not the colons of a bare IPv6 address.
@@ -54,4 +69,20 @@ function pathHasPrefix(path: string, prefix: string): boolean {
   const p = prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (p === '/' || p === '') return true;
   return path === p || path.startsWith(`${p}/`);
+}
+
+type ApplicationMetadata = Pick<Application, 'team' | 'contacts' | 'criticality' | 'dataTags'>;
+
+/**
+ * An application's metadata from an input, each field falling back to `base`'s (the defaults for a new
+ * application, the stored values for a change); contacts and tags without repeats (emails case-insensitively).
+ */
+export function applicationMetadata(input: { [K in keyof ApplicationMetadata]?: ApplicationMetadata[K] | undefined }, base: Readonly<ApplicationMetadata>): ApplicationMetadata {
+  const contacts = input.contacts ?? base.contacts;
+  return {
+    team: input.team !== undefined ? input.team : base.team,
+    contacts: contacts.filter((c, i) => contacts.findIndex((x) => emailKey(x) === emailKey(c)) === i),
+    criticality: input.criticality ?? base.criticality,
+    dataTags: [...new Set(input.dataTags ?? base.dataTags)],
+  };
 }

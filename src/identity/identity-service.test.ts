@@ -563,11 +563,39 @@ describe('applications and workload owners', () => {
     await h.identity.deleteApplication(h.admin, app.id);
     expect(await actions(h)).toEqual(expect.arrayContaining(['application.create', 'application.update', 'application.delete']));
     expect((await rejection(h.identity.deleteApplication(h.admin, app.id))).code).toBe('not_found');
-    expect((await rejection(h.identity.createApplication(h.admin, { name: 'X', matchers: [] }))).code).toBe('invalid_input');
+    expect((await rejection(h.identity.createApplication(h.admin, { name: 'X', matchers: Array.from({ length: 101 }, () => ({ host: 'x.example' })) }))).code).toBe('invalid_input');
     expect((await rejection(h.identity.createApplication(h.admin, { name: 'X', matchers: [{ host: 'a b' }] }))).code).toBe('invalid_input');
     expect((await rejection(h.identity.createApplication(h.admin, { name: 'X', owners: ['u_nope'], matchers: [{ host: 'x.example' }] }))).code).toBe('invalid_input');
     const practitioner = await h.callerFor(await h.addUser('sec@example.com', 'security-practitioner'));
     expect((await rejection(h.identity.createApplication(practitioner, { name: 'Y', matchers: [{ host: 'y.example' }] }))).code).toBe('not_allowed');
+  });
+
+  it('keeps team, contacts, criticality and data tags; older clients that send none get the defaults, and keep what is set', async () => {
+    const h = await harness();
+    // An application claimed by spec rules only needs no host matcher.
+    const bare = await h.identity.createApplication(h.admin, { name: 'Bare' });
+    expect(bare).toMatchObject({ matchers: [], team: null, contacts: [], criticality: 'medium', dataTags: [] });
+    const pay = await h.identity.createApplication(h.admin, {
+      name: 'Payments',
+      matchers: [{ host: 'pay.example' }],
+      team: 'payments',
+      contacts: ['Pay@example.com', 'pay@EXAMPLE.com', 'oncall@example.com'],
+      criticality: 'critical',
+      dataTags: ['pci', 'pii', 'pci'],
+    });
+    // Contacts and tags without repeats (emails compare case-insensitively).
+    expect(pay).toMatchObject({ team: 'payments', contacts: ['Pay@example.com', 'oncall@example.com'], criticality: 'critical', dataTags: ['pci', 'pii'] });
+    // A client that knows only name, owners and matchers leaves the rest as it was.
+    const renamed = await h.identity.updateApplication(h.admin, pay.id, { name: 'Payments API', matchers: pay.matchers });
+    expect(renamed).toMatchObject({ name: 'Payments API', team: 'payments', criticality: 'critical', dataTags: ['pci', 'pii'], matchers: [{ host: 'pay.example' }] });
+    const changed = await h.identity.updateApplication(h.admin, pay.id, { name: 'Payments API', team: null, criticality: 'low' });
+    expect(changed).toMatchObject({ team: null, criticality: 'low', matchers: [{ host: 'pay.example' }] });
+    const audited = (await h.identity.listAudit(h.admin, { action: 'application.update' })).items[0];
+    expect(audited).toMatchObject({ before: { criticality: 'critical' }, after: { criticality: 'low' } });
+
+    for (const bad of [{ contacts: ['not-an-email'] }, { dataTags: ['PCI DSS'] }, { criticality: 'urgent' }, { contacts: Array.from({ length: 21 }, (_, i) => `c${i}@example.com`) }, { dataTags: Array.from({ length: 21 }, (_, i) => `t${i}`) }]) {
+      expect((await rejection(h.identity.createApplication(h.admin, { name: 'Bad', ...bad } as never))).code, JSON.stringify(bad)).toBe('invalid_input');
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Config } from '../config/config.js';
 import {
+  APPLICATION_DEFAULTS,
   ApplicationInput,
   DisplayName,
   Email,
@@ -14,6 +15,7 @@ import {
 import { conflict, invalidInput, notFound, tooManyRequests, unauthenticated } from '../errors/domain-errors.js';
 import { MAX_PAGE_SIZE, type AuditQuery, type Page, type Store, type StoredToken, type StoredUser, type UserQuery, type UserTokenPurpose } from '../store/store.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { applicationMetadata } from './applications.js';
 import { createAuditLog, type AuditAppend, type AuditHead, type AuditLog, type ChainVerdict } from './audit-log.js';
 import { checkPasswordPolicy, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, PRODUCTION_SCRYPT_COST, verifyPassword, type ScryptCost } from './passwords.js';
 import { assertCan, inScope, SCOPED_ROLES, type Principal, type TokenPrincipal, type UserPrincipal } from './permissions.js';
@@ -166,6 +168,11 @@ export function createIdentityService(deps: {
    * for it again (`csrfTokenFor`) while nothing new is stored. Defaults to a per-process random key.
    */
   csrfKey?: Buffer | string;
+  /**
+   * Called after an application is created, changed or deleted (endpoints may have changed owner): the
+   * ownership service's unowned-endpoint findings follow. It must not throw: the change is already made.
+   */
+  onOwnershipChanged?: () => Promise<unknown>;
 }): IdentityService {
   const store = deps.store;
   const csrfKey = deps.csrfKey ?? randomBytes(32);
@@ -568,10 +575,21 @@ export function createIdentityService(deps: {
       const input = parse(ApplicationInput, raw, 'application');
       await assertOwnersExist(input.owners);
       const at = now().toISOString();
-      const app: Application = { id: newId('app'), name: input.name, owners: dedupe(input.owners), matchers: input.matchers, createdAt: at, updatedAt: at };
+      const app: Application = {
+        id: newId('app'),
+        name: input.name,
+        owners: dedupe(input.owners),
+        matchers: input.matchers ?? [],
+        ...applicationMetadata(input, APPLICATION_DEFAULTS),
+        createdAt: at,
+        updatedAt: at,
+      };
       await store.createApplication(app);
-      await record({ actor: actorOf(caller.principal), action: 'application.create', target: { type: 'application', id: app.id }, after: app, clientAddress: caller.clientAddress ?? null });
-      return app;
+      // Read back: its matchers are now host rules of the one list, as every read shows them.
+      const created = (await store.getApplication(app.id)) ?? app;
+      await record({ actor: actorOf(caller.principal), action: 'application.create', target: { type: 'application', id: app.id }, after: created, clientAddress: caller.clientAddress ?? null });
+      await deps.onOwnershipChanged?.();
+      return created;
     },
 
     async updateApplication(caller, id, raw) {
@@ -580,10 +598,20 @@ export function createIdentityService(deps: {
       const before = await store.getApplication(id);
       if (!before) throw notFound('no such application');
       await assertOwnersExist(input.owners);
-      const app: Application = { ...before, name: input.name, owners: dedupe(input.owners), matchers: input.matchers, updatedAt: now().toISOString() };
+      // Older clients send name, owners and matchers only: what they leave out stays as it was.
+      const app: Application = {
+        ...before,
+        name: input.name,
+        owners: dedupe(input.owners),
+        matchers: input.matchers ?? before.matchers,
+        ...applicationMetadata(input, before),
+        updatedAt: now().toISOString(),
+      };
       if (!(await store.updateApplication(app))) throw notFound('no such application');
-      await record({ actor: actorOf(caller.principal), action: 'application.update', target: { type: 'application', id }, before, after: app, clientAddress: caller.clientAddress ?? null });
-      return app;
+      const after = (await store.getApplication(id)) ?? app;
+      await record({ actor: actorOf(caller.principal), action: 'application.update', target: { type: 'application', id }, before, after, clientAddress: caller.clientAddress ?? null });
+      await deps.onOwnershipChanged?.();
+      return after;
     },
 
     async deleteApplication(caller, id) {
@@ -591,6 +619,7 @@ export function createIdentityService(deps: {
       const before = await store.getApplication(id);
       if (!before || !(await store.deleteApplication(id))) throw notFound('no such application');
       await record({ actor: actorOf(caller.principal), action: 'application.delete', target: { type: 'application', id }, before, clientAddress: caller.clientAddress ?? null });
+      await deps.onOwnershipChanged?.();
     },
 
     async listApplications(caller, query = {}) {

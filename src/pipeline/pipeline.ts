@@ -78,8 +78,15 @@ export interface PipelineDeps {
   threats?: ThreatSink;
   /** The detect stage (threat detectors on every raw event); runs only with `threats`. */
   detect?: DetectStage;
+  /** Called after each flush has stored its findings (remediation reads them into tasks); errors are logged. */
+  afterFlush?: () => Promise<unknown>;
   /** Clock for `at` stamps (tests pin it). */
   now?: () => Date;
+  /**
+   * Unowned endpoints become findings of their own after each flush that saved endpoints (the ownership
+   * service decides; the store never creates findings). A failure is logged; ingestion goes on.
+   */
+  ownership?: { syncUnowned(): Promise<unknown> };
 }
 
 /**
@@ -359,6 +366,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (Object.values(batch).some((list) => list.length > 0)) await store.saveConformance(batch);
     findings.push(...conformanceFindings);
     if (findings.length) await store.saveFindings(findings);
+    if (deps.ownership && (rows.length > 0 || removed.length > 0)) {
+      try {
+        await deps.ownership.syncUnowned();
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'unowned endpoint findings not updated');
+      }
+    }
     if (sampleBatch.length) await store.addSamples(sampleBatch, samplesPerEndpoint);
     // After the endpoints: issues refer to them. Drafts carry the ids the events were counted under; an
     // endpoint merged in this flush is renamed here, as samples are.
@@ -376,6 +390,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (structuralChanged) {
       await store.setMeta(STRUCTURAL_META, structural.merges());
       structuralChanged = false;
+    }
+    if (deps.afterFlush) {
+      try {
+        await deps.afterFlush();
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'after-flush step failed');
+      }
     }
     return { endpointsSaved: rows.length, endpointsMerged: merged, findings: findings.length, issues: drafts.length };
   }

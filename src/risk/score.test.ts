@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Risk } from '../contracts/endpoint.js';
 import { loadConfig } from '../config/config.js';
-import { RISK_FORMULA, levelOf, scoreRisk, type RiskInput } from './score.js';
+import { RISK_FORMULA, businessCriticalityFactor, businessRiskSettings, levelOf, scoreRisk, withBusinessFactor, withoutBusinessFactor, type RiskInput } from './score.js';
 
 const defaults = loadConfig({ env: {} }).risk;
 const withWeights = (weights: Record<string, number>) => loadConfig({ env: {}, overrides: { risk: { weights } } }).risk;
@@ -127,5 +127,44 @@ describe('levelOf', () => {
     expect(levelOf(2.5, levels)).toBe('high');
     expect(scoreRisk({ ...QUIET, internetExposed: true }, { ...defaults, levels }).level).toBe('high');
     expect(scoreRisk({ ...QUIET, internetExposed: true }, defaults).level).toBe('low');
+  });
+});
+
+describe('business criticality', () => {
+  it('is weight x value of the owning application\'s criticality, naming the application; weight 1 by default', () => {
+    expect(defaults.weights.businessCriticality).toBe(1);
+    expect(businessCriticalityFactor({ name: 'Payments', criticality: 'critical' }, 1)).toEqual({
+      id: 'business-criticality',
+      label: 'Business criticality',
+      weight: 1,
+      value: 1,
+      points: 1,
+      detail: 'Payments: critical',
+    });
+    expect(['low', 'medium', 'high', 'critical'].map((c) => businessCriticalityFactor({ name: 'A', criticality: c as 'low' }, 2)?.points)).toEqual([0.5, 1, 1.5, 2]);
+    // No application, or weight 0: no factor.
+    expect(businessCriticalityFactor(null, 1)).toBeNull();
+    expect(businessCriticalityFactor({ name: 'A', criticality: 'critical' }, 0)).toBeNull();
+    expect(businessRiskSettings(withWeights({ businessCriticality: 3 }))).toEqual({ weight: 3, levels: defaults.levels });
+  });
+
+  it('adds its points to the traffic score (capped at 10); the level follows, never below the traffic level', () => {
+    const critical = businessCriticalityFactor({ name: 'A', criticality: 'critical' }, 1);
+    expect(withBusinessFactor({ score: 5.5, level: 'medium' }, critical, defaults.levels)).toEqual({ score: 6.5, level: 'high' });
+    expect(withBusinessFactor({ score: 9.6, level: 'critical' }, critical, defaults.levels)).toEqual({ score: 10, level: 'critical' });
+    expect(withBusinessFactor({ score: 1, level: 'high' }, critical, defaults.levels)).toEqual({ score: 2, level: 'high' });
+    expect(withBusinessFactor({ score: 5.5, level: 'medium' }, null, defaults.levels)).toEqual({ score: 5.5, level: 'medium' });
+  });
+
+  it('comes off a risk handed back, leaving the traffic risk', () => {
+    const traffic = scoreRisk(LOUD, defaults);
+    const high = businessCriticalityFactor({ name: 'A', criticality: 'high' }, 1)!;
+    const quiet = scoreRisk({ ...QUIET, internetExposed: true }, defaults);
+    const withIt = { ...quiet, ...withBusinessFactor(quiet, high, defaults.levels), factors: [...quiet.factors, high] };
+    expect(withoutBusinessFactor(withIt, defaults.levels)).toEqual(quiet);
+    // Capped at 10: the other factors' sum decides.
+    const capped = { ...traffic, factors: [...traffic.factors, high] };
+    expect(withoutBusinessFactor(capped, defaults.levels).score).toBe(traffic.score);
+    expect(withoutBusinessFactor(traffic, defaults.levels)).toBe(traffic);
   });
 });

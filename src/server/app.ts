@@ -4,6 +4,9 @@ import type { Config } from '../config/config.js';
 import type { Store } from '../store/store.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { CaseService } from '../cases/service.js';
+import type { OwnershipService } from '../ownership/service.js';
+import type { RemediationService } from '../remediation/service.js';
+import type { TrackerSync } from '../remediation/tracker-sync.js';
 import type { Logger } from '../util/logger.js';
 import type { IdentityService } from '../identity/identity-service.js';
 import type { ClassInfo } from '../risk/posture-rules.js';
@@ -25,6 +28,8 @@ import { eventRoutes } from './routes/events.js';
 import { specRoutes } from './routes/specs.js';
 import { specGenerateRoutes } from './routes/spec-generate.js';
 import { caseRoutes } from './routes/cases.js';
+import { ownershipRoutes } from './routes/ownership.js';
+import { taskRoutes } from './routes/tasks.js';
 
 export interface ServerDeps {
   store: Store;
@@ -35,6 +40,11 @@ export interface ServerDeps {
   logger: Logger;
   /** Threat cases and issues: the same service the pipeline hands its detections to. */
   cases: CaseService;
+  /** Remediation tasks (one service for the server, the pipeline's after-flush sync and the scheduler). */
+  remediation: RemediationService;
+  trackers: TrackerSync;
+  /** Ownership rules and their tester (the same service the pipeline syncs unowned endpoints with). */
+  ownership: OwnershipService;
   /** Folder of the built console; default `dist/web`. */
   webRoot?: string;
   /** Time for the rate limiter's windows; default the system clock (tests move a manual one). */
@@ -60,7 +70,9 @@ export const ROUTES: readonly RouteDef<ServerContext>[] = [
   ...specGenerateRoutes,
   ...specRoutes,
   ...caseRoutes,
+  ...taskRoutes,
   ...adminRoutes,
+  ...ownershipRoutes,
   ...eventRoutes,
 ];
 

@@ -1,4 +1,7 @@
 import type { CaseService } from '../cases/service.js';
+import type { OwnershipService } from '../ownership/service.js';
+import type { RemediationService } from '../remediation/service.js';
+import type { TrackerSync } from '../remediation/tracker-sync.js';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { IdentityService, Caller } from '../identity/identity-service.js';
@@ -18,6 +21,11 @@ export interface ServerContext {
   logger: Logger;
   /** Threat cases and issues (one service for the server and the pipeline). */
   cases: CaseService;
+  remediation: RemediationService;
+  /** Tracker webhooks (Jira, GitHub) to task status. */
+  trackers: TrackerSync;
+  /** Ownership rules, their tester and the rules file. */
+  ownership: OwnershipService;
   classInfo: (id: string) => ClassInfo;
   /** Session cookies get `Secure` when the server speaks TLS. */
   secureCookies: boolean;
@@ -30,7 +38,7 @@ export interface ServerContext {
 }
 
 export function createServerContext(
-  deps: Pick<ServerContext, 'store' | 'pipeline' | 'identity' | 'config' | 'logger' | 'cases' | 'classInfo' | 'secureCookies'>,
+  deps: Pick<ServerContext, 'store' | 'pipeline' | 'identity' | 'config' | 'logger' | 'cases' | 'remediation' | 'trackers' | 'ownership' | 'classInfo' | 'secureCookies'>,
 ): ServerContext {
   let chain: Promise<unknown> = Promise.resolve();
   return {

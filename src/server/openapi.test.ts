@@ -83,6 +83,26 @@ describe("Bulwark's own OpenAPI description", () => {
     }
   });
 
+  it('describes ownership: the rule list and its tester, application metadata, the unowned count', () => {
+    const json = (op: Json, where: 'request' | 'response') =>
+      (where === 'request' ? op.requestBody.content['application/json'].schema : op.responses[Object.keys(op.responses)[0]!].content['application/json'].schema) as Json;
+    const rules = doc.paths['/api/v1/ownership/rules'] as Json;
+    expect(rules.get['x-bulwark-action']).toBe('applications:read');
+    expect(rules.put['x-bulwark-action']).toBe('applications:manage');
+    const match = json(rules.put, 'request').properties.rules.items.properties.match as Json;
+    expect(Object.keys(match.properties)).toEqual(['host', 'pathPrefix', 'specTitle', 'specTag', 'specOwner']);
+    expect(json(rules.put, 'request').properties.rules.maxItems).toBe(1000);
+    const test = (doc.paths['/api/v1/ownership/test'] as Json).post as Json;
+    expect(test['x-bulwark-action']).toBe('applications:read');
+    expect(json(test, 'request').anyOf).toHaveLength(2);
+    expect(json(test, 'response').required).toEqual(expect.arrayContaining(['subject', 'matched', 'application', 'tried']));
+    const appInput = json((doc.paths['/api/v1/applications'] as Json).post, 'request').properties as Json;
+    expect(appInput.criticality.enum).toEqual(['low', 'medium', 'high', 'critical']);
+    expect(appInput.contacts.maxItems).toBe(20);
+    expect(appInput.dataTags.maxItems).toBe(20);
+    expect(json((doc.paths['/api/v1/dashboard'] as Json).get, 'response').required).toContain('unownedEndpoints');
+  });
+
   it('is what the server serves at /api/v1/openapi.json, to any authenticated caller', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-openapi-'));
     const bw = await openBulwark(loadConfig({ env: { BULWARK_DATA_DIR: dir } }), createLogger('silent'), {});

@@ -1,3 +1,4 @@
+import { startRemediationScheduler } from '../remediation/scheduler.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Bulwark } from '../app/context.js';
@@ -7,7 +8,7 @@ import { conflict, invalidInput, notAllowed } from '../errors/domain-errors.js';
 
 /** The server's dependencies from an opened Bulwark. */
 export function serverDeps(bw: Bulwark): ServerDeps {
-  return { store: bw.store, pipeline: bw.pipeline, identity: bw.identity, classInfo: bw.classInfo, config: bw.config, logger: bw.logger, cases: bw.cases };
+  return { store: bw.store, pipeline: bw.pipeline, identity: bw.identity, classInfo: bw.classInfo, config: bw.config, logger: bw.logger, cases: bw.cases, remediation: bw.remediation, trackers: bw.trackers, ownership: bw.ownership };
 }
 
 export interface RunningServer {
@@ -33,9 +34,17 @@ export async function startServer(bw: Bulwark, opts: { host?: string; port?: num
   const addr = app.server.address();
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  // The server process runs remediation's jobs (digests, SLA, outbox); CLI commands do not.
+  const scheduler = bw.config.remediation.enabled
+    ? startRemediationScheduler({ service: bw.remediation, store: bw.store, config: bw.config.remediation, logger: bw.logger })
+    : null;
   // The URL is what the CLI prints and what clients copy: under TLS it has to say https.
   const scheme = bw.config.server.tls ? 'https' : 'http';
-  return { app, url: `${scheme}://${shownHost}:${actualPort}`, close: () => app.close() };
+  return { app, url: `${scheme}://${shownHost}:${actualPort}`, close: async () => {
+      await scheduler?.stop();
+      await app.close();
+    },
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isSafe } from 'redos-detector';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Role } from '../contracts/identity.js';
+import { APPLICATION_DEFAULTS, type Role } from '../contracts/identity.js';
 import { MAX_STORED_SPEC_FINDINGS, SPEC_HOST_PATTERN } from '../contracts/spec-registry.js';
 import { DomainError } from '../errors/domain-errors.js';
 import { createAuditLog, type AuditLog } from '../identity/audit-log.js';
@@ -211,8 +211,8 @@ describe('spec registry', () => {
 
   describe('hosts and applications', () => {
     beforeEach(async () => {
-      await store.createApplication({ id: 'app-shop', name: 'Shop', owners: [], matchers: [{ host: '*.shop.example' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
-      await store.createApplication({ id: 'app-pay', name: 'Pay', owners: [], matchers: [{ host: 'pay.example' }], createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-shop', name: 'Shop', owners: [], matchers: [{ host: '*.shop.example' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-pay', name: 'Pay', owners: [], matchers: [{ host: 'pay.example' }], createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' });
     });
 
     it('links a spec to the application that claims its hosts', async () => {
@@ -314,8 +314,8 @@ describe('spec registry', () => {
     });
 
     it('answers not_found for a missing version, an unseen spec, and refuses callers without specs:read', async () => {
-      await store.createApplication({ id: 'app-shop', name: 'Shop', owners: [], matchers: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
-      await store.createApplication({ id: 'app-pay', name: 'Pay', owners: [], matchers: [], createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-shop', name: 'Shop', owners: [], matchers: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+      await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-pay', name: 'Pay', owners: [], matchers: [], createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z' });
       const id = await twoVersions(registry, 'app-pay');
       expect((await rejection(registry.diffVersions(admin, id, 1, 3))).message).toBe(`spec ${id} has no version 3`);
       expect((await rejection(registry.diffVersions(admin, 'spec_nope', 1, 2))).code).toBe('not_found');

@@ -45,6 +45,7 @@ import { newId } from '../identity/secrets.js';
 import type { NewSpecVersion, Page, SpecLinks, SpecQuery, Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { auditSpec } from './audit/audit.js';
+import { specFindings } from './spec-findings.js';
 import { diffSpecs } from './diff/diff.js';
 import { countByKind, countChangesBySeverity } from './diff/report/result.js';
 import type { CHANGE_KINDS, SpecChange } from './diff/rule.js';
@@ -54,6 +55,7 @@ import { loadSpecText } from './load.js';
 import type { SpecModel, SpecServer } from './model.js';
 import { countBySeverity, sortFindings } from './report/report.js';
 import { scoreSpec } from './score.js';
+import { specOwnershipFacts } from '../ownership/spec-facts.js';
 
 /**
  * The command line working on the data directory: whoever can open the database file can change it
@@ -223,6 +225,8 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
       // Most severe first, so what a cut drops is the least important.
       findings: sortFindings(findings).slice(0, MAX_STORED_SPEC_FINDINGS).map(findingView),
       findingsTruncated: findings.length > MAX_STORED_SPEC_FINDINGS,
+      // What the spec ownership rules read (x-owner, info.contact, operation tags), from the document already parsed.
+      ownership: specOwnershipFacts(model.raw),
     };
 
     let result: SpecImportResult;
@@ -235,6 +239,8 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
       const spec = await store.createSpec({ id: newId('spec'), name: name ?? specName(model.info.title ?? '') ?? specName(from.source) ?? 'spec', links }, version);
       result = { spec, version: spec.latest, created: true };
     }
+    // The version's audit findings join the one findings model (remediation tasks); what it dropped is resolved.
+    if (result.created) await store.saveSpecFindings(result.spec.id, specFindings(result.spec.id, result.spec.hosts, version.createdAt, version.findings), version.createdAt);
     await audit.append({
       actor,
       action: 'spec.import',

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { manualClock } from '../util/clock.js';
 import { createSpecRegistry, LOCAL_OPERATOR, type SpecRegistry } from './registry.js';
 import { countWatchEvents, createSpecWatcher, type SpecWatchEntry, type SpecWatcherDeps } from './watch.js';
+import { APPLICATION_DEFAULTS } from '../contracts/identity.js';
 
 /**
  * The spec watcher on real files in a temp directory, with a real registry on a real SQLite file. Scans
@@ -281,7 +282,7 @@ describe('spec watcher', () => {
   });
 
   it('sets the spec id, name, hosts and application of its entry; an unknown spec id is an error, not a new spec', async () => {
-    await store.createApplication({ id: 'app-shop', name: 'Shop', owners: [], matchers: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    await store.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-shop', name: 'Shop', owners: [], matchers: [], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
     const existing = await registry.importSpec(LOCAL_OPERATOR, { text: SPEC('Uploaded'), fileName: 'up.yaml' });
     const file = path.join(dir, 'shop.yaml');
     writeFileSync(file, SPEC('Shop', '/v2'));

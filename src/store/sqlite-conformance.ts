@@ -115,6 +115,10 @@ export function connectConformance(db: Database.Database) {
   });
 
   return {
+    /** An endpoint's stored coverage (null: none, or no such endpoint). */
+    coverage(endpointId: string): SpecCoverage | null {
+      return parseCoverage(st.getCoverage.get(endpointId) as string | undefined);
+    },
     /**
      * Writes an endpoint's coverage when it changed: `undefined` leaves the row, `null` deletes it. Runs
      * inside `saveEndpoints`' transaction.

@@ -11,6 +11,7 @@ import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { storeContract } from './store.contract.js';
 import { StoreFailure } from './store-errors.js';
+import { APPLICATION_DEFAULTS } from '../contracts/identity.js';
 
 storeContract('sqlite :memory:', async () => createSqliteStore({ path: ':memory:' }));
 
@@ -186,7 +187,11 @@ describe('sqlite store specifics', () => {
       db.close();
     }
     // Everything reads back through the store, and every new filter works on migrated rows.
-    expect(await store.getEndpoint('ep-1')).toEqual({ ...endpoints[0], applicationId: 'app-shop' });
+    // The business factor of Shop (criticality medium by default) comes on top of the stored score (5, medium).
+    const business = { id: 'business-criticality', label: 'Business criticality', weight: 1, value: 0.5, points: 0.5, detail: 'Shop: medium' };
+    const ep1 = endpoints[0]!;
+    expect(await store.getEndpoint('ep-1')).toEqual({ ...ep1, applicationId: 'app-shop', risk: { ...ep1.risk, score: 5.5, level: 'medium', factors: [...ep1.risk.factors, business] } });
+    expect((await store.listEndpoints({ application: 'app-shop' })).items.map((i) => i.riskScore)).toEqual([5.5]);
     expect(await store.loadEndpointStates()).toHaveLength(2);
     expect((await store.listEndpoints({ authKind: 'none' })).items.map((i) => [i.id, i.authKinds, i.applicationId])).toEqual([['ep-1', ['bearer-jwt', 'none'], 'app-shop']]);
     expect((await store.listEndpoints({ scope: ['app-shop'], dataClass: 'email' })).total).toBe(1);
@@ -211,7 +216,7 @@ describe('sqlite store specifics', () => {
     const a = await openStore();
     const b = await openStore();
     await a.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-1', host: 'shop.example.com' }), state: null }]);
-    await b.createApplication({ id: 'app-1', name: 'Shop', owners: [], matchers: [{ host: 'shop.example.com' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    await b.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-1', name: 'Shop', owners: [], matchers: [{ host: 'shop.example.com' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
     expect((await a.getEndpoint('ep-1'))?.applicationId).toBe('app-1');
     // a's cached application list must not hide b's application.
     await a.saveEndpoints([{ endpoint: makeEndpoint({ id: 'ep-2', host: 'shop.example.com', pathTemplate: '/x' }), state: null }]);

@@ -1,19 +1,34 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Endpoint, EndpointSummary, RiskLevel } from '../contracts/endpoint.js';
+import type { Endpoint, EndpointSummary, RiskFactor, RiskLevel } from '../contracts/endpoint.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../contracts/finding.js';
 import { emailKey, type Application, type AuditEntry, type Role, type UserStatus } from '../contracts/identity.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash, toJsonData } from './audit-chain.js';
 import { conflict, DomainError, invalidInput } from '../errors/domain-errors.js';
-import { applicationOf } from '../identity/applications.js';
 import { endpointAuthKinds, endpointDataClasses, isAuthenticated } from './endpoint-summary.js';
 import { mergeFinding } from './finding-merge.js';
 import { migrateSqlite, SchemaTooNewError, SQLITE_MIGRATIONS, type SqliteMigration } from './migrations/sqlite.js';
 import { listLimit, pageBounds } from './paging.js';
 import { endpointSearchText, findingSearchText, specSearchText } from './search-text.js';
-import { findingApplication, loadApplicationMatchers, reassignApplications, reassignSpecApplications, type ApplicationMatchers } from './sqlite-applications.js';
-import { specApplicationOf } from './spec-application.js';
+import { findingApplication, reassignApplications, reassignSpecApplications } from './sqlite-applications.js';
+import {
+  endpointRiskWriter,
+  loadOwnership,
+  loadOwnershipRules,
+  rescoreBusinessRisk,
+  specClaim,
+  specSubjectFacts,
+  storedSubject,
+  writeOwnershipRules,
+  writeSpecFacts,
+  type Ownership,
+} from './sqlite-ownership.js';
+import { appendHostRules, matchersOf, replaceHostRules } from '../ownership/rule-list.js';
+import { specOwnershipFactsFromText, type SpecOwnershipFacts } from '../ownership/spec-facts.js';
+import { businessRiskSettings, withBusinessFactor, withoutBusinessFactor, type BusinessRiskSettings } from '../risk/score.js';
+import { RiskConfigSchema } from '../risk/config.js';
+import type { OwnershipRule } from '../contracts/ownership.js';
 import type { Spec, SpecFindingView, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
 import { StoreFailure, toStoreError } from './store-errors.js';
 import {
@@ -33,6 +48,8 @@ import {
   type LoginFailureResult,
   type AddedSpecVersion,
   type NewSpec,
+  type OwnershipChange,
+  type OwnershipChangeResult,
   type NewSpecVersion,
   type Page,
   type SpecLinks,
@@ -53,6 +70,7 @@ import {
 import { timestampMs } from './timestamps.js';
 import { connectConformance, COVERAGE_COLUMN, parseCoverage } from './sqlite-conformance.js';
 import { connectCases } from './sqlite-cases.js';
+import { connectRemediation } from './sqlite-remediation.js';
 import { conditions, isEmptyScope, type Conditions } from './sqlite-conditions.js';
 
 export interface SqliteStoreOptions {
@@ -62,7 +80,14 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Schema steps to apply; only upgrade tests pass anything but the default `SQLITE_MIGRATIONS`. */
   migrations?: readonly SqliteMigration[];
+  /**
+   * The business-criticality weight and the level thresholds (`businessRiskSettings(config.risk)`); default
+   * the configuration's defaults. A start with other settings than the last re-scores the estate.
+   */
+  businessRisk?: BusinessRiskSettings;
 }
+
+const DEFAULT_BUSINESS_RISK: BusinessRiskSettings = businessRiskSettings(RiskConfigSchema.parse({}));
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /** Dynamic list queries are cached by SQL text; the filter combinations are finite but this bounds them anyway. */
@@ -173,8 +198,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     resolveFindingsNotIn(endpointIds, keep, at) {
       return op('resolveFindingsNotIn', (c) => {
         if (endpointIds.length === 0) return 0;
-        const res = c.st.resolveFindings.run(at, JSON.stringify(endpointIds), JSON.stringify(keep));
-        return res.changes;
+        return c.resolveFindingsNotIn.immediate(endpointIds, keep, at);
       });
     },
 
@@ -362,12 +386,30 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     getApplication(id) {
       return op('getApplication', (c) => {
         const row = c.st.getApplication.get(id) as ApplicationRow | undefined;
-        return row ? rowToApplication(row) : null;
+        return row ? rowToApplication(row, c.ownership().rules) : null;
       });
     },
 
     listApplications(query) {
       return op('listApplications', (c) => c.listApplications(query));
+    },
+
+    listOwnershipRules() {
+      return op('listOwnershipRules', (c) => loadOwnershipRules(c.db));
+    },
+
+    replaceOwnershipRules(rules) {
+      return op('replaceOwnershipRules', (c) => onConstraint('a rule names an application that does not exist, or two rules share an id', () => c.replaceOwnershipRules(rules)));
+    },
+
+    applyOwnership(change, opts = {}) {
+      return op('applyOwnership', (c) =>
+        onConstraint('the change names an application that does not exist, reuses an id or a name, or repeats a rule id', () => c.applyOwnership(change, opts.dryRun === true)),
+      );
+    },
+
+    ownershipSubject(endpointId) {
+      return op('ownershipSubject', (c) => storedSubject(c.db, endpointId));
     },
 
     appendAudit(draft) {
@@ -410,7 +452,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     },
 
     deleteSpec(id) {
-      return op('deleteSpec', (c) => c.st.deleteSpec.run(id).changes > 0);
+      return op('deleteSpec', (c) => c.deleteSpec(id));
     },
 
     saveConformance(batch) {
@@ -445,6 +487,19 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     listSuppressions: (query) => op('listSuppressions', (c) => c.cases.listSuppressions(query)),
     deleteSuppression: (id) => op('deleteSuppression', (c) => c.cases.deleteSuppression(id)),
     addSuppressionHits: (hits) => op('addSuppressionHits', (c) => c.cases.addSuppressionHits(hits)),
+    saveSpecFindings: (specId, findings, at) => op('saveSpecFindings', (c) => c.saveSpecFindings.immediate(specId, findings, at)),
+    findingsChangedSince: (afterSeq, limit) => op('findingsChangedSince', (c) => c.remediation.findingsChangedSince(afterSeq, limit)),
+    saveTaskBatch: (batch) => op('saveTaskBatch', (c) => c.remediation.saveTaskBatch(batch)),
+    getTask: (id) => op('getTask', (c) => c.remediation.getTask(id)),
+    getTasks: (ids) => op('getTasks', (c) => c.remediation.getTasks(ids)),
+    listTasks: (query) => op('listTasks', (c) => c.remediation.listTasks(query)),
+    taskFindings: (taskId, limit) => op('taskFindings', (c) => c.remediation.taskFindings(taskId, limit)),
+    listTaskEvents: (taskId, limit) => op('listTaskEvents', (c) => c.remediation.listTaskEvents(taskId, limit)),
+    taskOwnerGroups: (scope, now) => op('taskOwnerGroups', (c) => c.remediation.taskOwnerGroups(scope, now)),
+    dueOutbox: (now, limit) => op('dueOutbox', (c) => c.remediation.dueOutbox(now, limit)),
+    settleOutbox: (id, settlement) => op('settleOutbox', (c) => c.remediation.settleOutbox(id, settlement)),
+    listOutbox: (query) => op('listOutbox', (c) => c.remediation.listOutbox(query)),
+    retryOutbox: (id, now) => op('retryOutbox', (c) => c.remediation.retryOutbox(id, now)),
   };
 }
 
@@ -488,7 +543,9 @@ function openConnection(opts: SqliteStoreOptions): Connection {
     // by index all over the findings table, and a cache miss is a system call.
     db.pragma('cache_size = -65536');
     migrateSqlite(db, opts.migrations ?? SQLITE_MIGRATIONS);
-    return connect(db);
+    const c = connect(db, opts.businessRisk ?? DEFAULT_BUSINESS_RISK);
+    c.syncBusinessRisk();
+    return c;
   } catch (err) {
     db.close();
     throw err;
@@ -509,7 +566,7 @@ function prepareFile(path: string): void {
   }
 }
 
-function connect(db: Database.Database) {
+function connect(db: Database.Database, risk: BusinessRiskSettings) {
   const st = {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -539,15 +596,15 @@ function connect(db: Database.Database) {
     deleteEndpoint: db.prepare('DELETE FROM endpoints WHERE id = ?'),
     deleteEndpointSamples: db.prepare('DELETE FROM samples WHERE endpoint_id = ?'),
     deleteEndpointFindings: db.prepare('DELETE FROM findings WHERE endpoint_id = ?'),
-    getEndpoint: db.prepare(`SELECT doc, application_id, ${COVERAGE_COLUMN} FROM endpoints WHERE id = ?`),
-    allEndpointStates: db.prepare(`SELECT doc, application_id, ${COVERAGE_COLUMN}, state FROM endpoints ORDER BY id`),
+    getEndpoint: db.prepare(`SELECT ${ENDPOINT_DOC_COLUMNS} FROM endpoints WHERE id = ?`),
+    allEndpointStates: db.prepare(`SELECT ${ENDPOINT_DOC_COLUMNS}, state FROM endpoints ORDER BY id`),
 
     getFinding: db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings WHERE id = ?`),
     upsertFinding: db.prepare(`
       INSERT INTO findings (id, rule_id, severity, severity_rank, endpoint_id, host, status, first_seen,
-        first_seen_ms, last_seen, last_seen_ms, count, resolved_at, doc, application_id, owasp, path_template, search_text)
+        first_seen_ms, last_seen, last_seen_ms, count, resolved_at, doc, application_id, owasp, path_template, search_text, change_seq, spec_id)
       VALUES (@id, @rule_id, @severity, @severity_rank, @endpoint_id, @host, @status, @first_seen,
-        @first_seen_ms, @last_seen, @last_seen_ms, @count, NULL, @doc, @application_id, @owasp, @path_template, @search_text)
+        @first_seen_ms, @last_seen, @last_seen_ms, @count, NULL, @doc, @application_id, @owasp, @path_template, @search_text, @change_seq, @spec_id)
       ON CONFLICT (id) DO UPDATE SET
         rule_id = excluded.rule_id, severity = excluded.severity, severity_rank = excluded.severity_rank,
         endpoint_id = excluded.endpoint_id, host = excluded.host, status = excluded.status,
@@ -555,13 +612,20 @@ function connect(db: Database.Database) {
         last_seen = excluded.last_seen, last_seen_ms = excluded.last_seen_ms, count = excluded.count,
         resolved_at = CASE WHEN excluded.status = 'open' THEN NULL ELSE findings.resolved_at END,
         doc = excluded.doc, application_id = excluded.application_id, owasp = excluded.owasp,
-        path_template = excluded.path_template, search_text = excluded.search_text`),
+        path_template = excluded.path_template, search_text = excluded.search_text, change_seq = excluded.change_seq,
+        spec_id = excluded.spec_id`),
+    specApplication: db.prepare('SELECT application_id FROM specs WHERE id = ?').pluck(),
+    openSpecFindings: db.prepare("SELECT id FROM findings WHERE spec_id = ? AND status = 'open'").pluck(),
+    resolveFinding: db.prepare("UPDATE findings SET status = 'resolved', resolved_at = ?, change_seq = ? WHERE id = ?"),
+    lastChangeSeq: db.prepare('SELECT COALESCE(MAX(change_seq), 0) FROM findings').pluck(),
+    setChangeSeq: db.prepare('UPDATE findings SET change_seq = ? WHERE id = ?'),
     // Arrays travel as one JSON parameter: no limit on bound variables, one cached statement.
     resolveFindings: db.prepare(`
       UPDATE findings SET status = 'resolved', resolved_at = ?
       WHERE status = 'open'
         AND endpoint_id IN (SELECT value FROM json_each(?))
-        AND id NOT IN (SELECT value FROM json_each(?))`),
+        AND id NOT IN (SELECT value FROM json_each(?))
+      RETURNING id`),
 
     insertSample: db.prepare('INSERT INTO samples (endpoint_id, ts, ts_ms, event) VALUES (?, ?, ?, ?)'),
     pruneSamples: db.prepare(`
@@ -611,16 +675,16 @@ function connect(db: Database.Database) {
     pruneSessions: db.prepare('DELETE FROM sessions WHERE expires_ms <= ? OR last_seen_ms <= ?'),
 
     insertApplication: db.prepare(`
-      INSERT INTO applications (id, name, name_key, owners, matchers, created_at, created_ms, updated_at)
-      VALUES (@id, @name, @name_key, @owners, @matchers, @created_at, @created_ms, @updated_at)`),
+      INSERT INTO applications (id, name, name_key, owners, team, contacts, criticality, data_tags, created_at, created_ms, updated_at)
+      VALUES (@id, @name, @name_key, @owners, @team, @contacts, @criticality, @data_tags, @created_at, @created_ms, @updated_at)`),
     updateApplication: db.prepare(`
-      UPDATE applications SET name = @name, name_key = @name_key, owners = @owners, matchers = @matchers, updated_at = @updated_at
+      UPDATE applications SET name = @name, name_key = @name_key, owners = @owners, team = @team, contacts = @contacts,
+        criticality = @criticality, data_tags = @data_tags, updated_at = @updated_at
       WHERE id = @id`),
     deleteApplicationOwners: db.prepare('DELETE FROM application_owners WHERE application_id = ?'),
     insertApplicationOwner: db.prepare('INSERT OR IGNORE INTO application_owners (application_id, user_id) VALUES (?, ?)'),
     deleteApplication: db.prepare('DELETE FROM applications WHERE id = ?'),
     getApplication: db.prepare('SELECT * FROM applications WHERE id = ?'),
-    getApplicationMatchers: db.prepare('SELECT matchers FROM applications WHERE id = ?').pluck(),
 
     lastAudit: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
     insertAudit: db.prepare(`
@@ -661,6 +725,9 @@ function connect(db: Database.Database) {
     countSpecVersions: db.prepare('SELECT COUNT(*) FROM spec_versions WHERE spec_id = ?').pluck(),
     listSpecVersions: db.prepare(`SELECT ${SPEC_VERSION_COLUMNS} FROM spec_versions WHERE spec_id = ? ORDER BY version DESC LIMIT ? OFFSET ?`),
     deleteSpec: db.prepare('DELETE FROM specs WHERE id = ?'),
+    countUnowned: db.prepare('SELECT COUNT(*) FROM endpoints WHERE application_id IS NULL').pluck(),
+    getRiskMeta: db.prepare(`SELECT value FROM meta WHERE key = '${BUSINESS_RISK_META}'`).pluck(),
+    setRiskMeta: db.prepare(`INSERT INTO meta (key, value) VALUES ('${BUSINESS_RISK_META}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
   };
 
   const queryCache = new Map<string, Database.Statement>();
@@ -675,19 +742,22 @@ function connect(db: Database.Database) {
   }
   const conformance = connectConformance(db);
   const cases = connectCases(db, cached);
+  const remediation = connectRemediation(db, cached);
 
   /**
-   * The applications in claiming order, cached for the connection. The cache is dropped after every
-   * application change made here, and reloaded when another connection has committed anything since it
-   * was loaded (`PRAGMA data_version`), so a second process that edits applications is seen at once.
+   * The ownership rules compiled with what they read (applications, spec facts), cached for the
+   * connection. The cache is dropped after every ownership change made here (applications, rules, specs),
+   * and reloaded when another connection has committed anything since it was loaded
+   * (`PRAGMA data_version`), so a second process that edits applications is seen at once.
    */
-  let appCache: { dataVersion: number; apps: ApplicationMatchers } | null = null;
+  let ownershipCache: { dataVersion: number; value: Ownership } | null = null;
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  function applications(): ApplicationMatchers {
+  function ownership(): Ownership {
     const version = dataVersion.get() as number;
-    if (appCache?.dataVersion !== version) appCache = { dataVersion: version, apps: loadApplicationMatchers(db) };
-    return appCache.apps;
+    if (ownershipCache?.dataVersion !== version) ownershipCache = { dataVersion: version, value: loadOwnership(db, risk) };
+    return ownershipCache.value;
   }
+  const writeEndpointRisk = endpointRiskWriter(db);
 
   const saveEndpoints = db.transaction((rows: StoredEndpoint[], removed: string[]) => {
     // Removals first, so an id that is both removed and saved in one call survives with the new row.
@@ -696,11 +766,18 @@ function connect(db: Database.Database) {
       st.deleteEndpointSamples.run(id);
       st.deleteEndpointFindings.run(id);
     }
-    const apps = applications();
+    const o = ownership();
     for (const { endpoint, state } of rows) {
-      // The store owns the assignment: whatever the caller passed is replaced.
-      const applicationId = applicationOf(endpoint.host, endpoint.pathTemplate, apps);
-      const e: Endpoint = { ...endpoint, applicationId };
+      // The store owns the assignment: whatever the caller passed is replaced. Spec rules read the coverage
+      // as it will be stored: the caller's, or the stored one when the caller leaves it (undefined).
+      const coverage = o.usesCoverage ? (endpoint.coverage !== undefined ? endpoint.coverage : conformance.coverage(endpoint.id)) : null;
+      const applicationId = o.endpoint({ host: endpoint.host, pathTemplate: endpoint.pathTemplate, coverage });
+      // The document keeps the traffic risk; the business factor lives beside it (endpoint_risk) and is
+      // added on every read, so a criticality change re-scores without rewriting documents.
+      const traffic = withoutBusinessFactor(endpoint.risk, risk.levels);
+      const factor = o.businessFactor(applicationId);
+      const scored = withBusinessFactor(traffic, factor, risk.levels);
+      const e: Endpoint = { ...endpoint, applicationId, risk: traffic };
       const classes = endpointDataClasses(e);
       const classesJson = JSON.stringify(classes);
       const previous = st.getEndpointPrevious.get(e.id) as { data_classes: string; application_id: string | null } | undefined;
@@ -710,8 +787,8 @@ function connect(db: Database.Database) {
         api: e.api,
         method: e.method,
         path_template: e.pathTemplate,
-        risk_score: e.risk.score,
-        risk_level: e.risk.level,
+        risk_score: scored.score,
+        risk_level: scored.level,
         internet_exposed: e.exposure.internetExposed ? 1 : 0,
         authenticated: isAuthenticated(e) ? 1 : 0,
         plain_http: e.encryption.plainHttpCalls > 0 ? 1 : 0,
@@ -729,6 +806,7 @@ function connect(db: Database.Database) {
         application_id: applicationId,
         auth_kinds: JSON.stringify(endpointAuthKinds(e)),
       });
+      writeEndpointRisk(e.id, traffic, factor);
       conformance.setCoverage(e.id, e.coverage);
       // Most re-saves only move counters; rewriting the child rows only when the set changed keeps a
       // batch of thousands cheap.
@@ -737,7 +815,10 @@ function connect(db: Database.Database) {
         for (const dc of classes) st.insertEndpointClass.run(e.id, dc);
       }
       // Findings follow their endpoint; those that arrived before it were matched on their own host and path.
-      if (previous?.application_id !== applicationId) st.setEndpointFindingsApplication.run(applicationId, e.id, applicationId);
+      if (previous?.application_id !== applicationId) {
+        st.setEndpointFindingsApplication.run(applicationId, e.id, applicationId);
+        if (previous !== undefined) remediation.followEndpoint(e.id, applicationId);
+      }
     }
   });
 
@@ -861,6 +942,8 @@ function connect(db: Database.Database) {
       newEndpointsByDay: newEndpointsByDay(inScope, days),
       openFindingsBySeverity: severityCounts(openFindingsBy('severity', inScope)),
       openFindingsByOwasp: Object.fromEntries(openFindingsBy('owasp', inScope).map((r) => [r.k, r.n])),
+      // Unowned endpoints are outside every scope but 'all'.
+      unownedEndpoints: scope === 'all' ? (st.countUnowned.get() as number) : 0,
     };
   });
 
@@ -883,7 +966,9 @@ function connect(db: Database.Database) {
   }
 
   const saveFindings = db.transaction((findings: Finding[]) => {
-    const apps = applications();
+    const o = ownership();
+    // Each row takes its own change number (see Store.findingsChangedSince).
+    let changeSeq = st.lastChangeSeq.get() as number;
     for (const incoming of findings) {
       const row = st.getFinding.get(incoming.id) as FindingRow | undefined;
       // The application is the store's to set, from the column; it is not kept in the document.
@@ -903,12 +988,36 @@ function connect(db: Database.Database) {
         last_seen_ms: timestampMs(f.lastSeen),
         count: f.count,
         doc: JSON.stringify(f),
-        application_id: findingApplication(endpointApplication, f, apps),
+        // Spec-audit findings belong to their spec's application (pinned or by host).
+        application_id: f.specId ? ((st.specApplication.get(f.specId) as string | null | undefined) ?? null) : findingApplication(endpointApplication, f, o),
         owasp: f.owasp,
         path_template: f.pathTemplate,
         search_text: findingSearchText(f),
+        change_seq: ++changeSeq,
+        spec_id: f.specId ?? null,
       });
     }
+  });
+
+  /** A spec version's audit findings: upserted, and the spec's open findings not among them resolved. */
+  const saveSpecFindings = db.transaction((specId: string, findings: Finding[], at: string): number => {
+    saveFindings(findings);
+    const keep = new Set(findings.map((f) => f.id));
+    let changeSeq = st.lastChangeSeq.get() as number;
+    let resolved = 0;
+    for (const id of st.openSpecFindings.all(specId) as string[]) {
+      if (keep.has(id)) continue;
+      st.resolveFinding.run(at, ++changeSeq, id);
+      resolved++;
+    }
+    return resolved;
+  });
+
+  const resolveFindingsNotIn = db.transaction((endpointIds: string[], keep: string[], at: string): number => {
+    const ids = st.resolveFindings.pluck().all(at, JSON.stringify(endpointIds), JSON.stringify(keep)) as string[];
+    let changeSeq = st.lastChangeSeq.get() as number;
+    for (const id of ids) st.setChangeSeq.run(++changeSeq, id);
+    return ids.length;
   });
 
   // A read transaction: the total and the page come from the same snapshot.
@@ -1044,54 +1153,111 @@ function connect(db: Database.Database) {
       name: app.name,
       name_key: app.name.trim().toLowerCase(),
       owners: JSON.stringify(app.owners),
-      matchers: JSON.stringify(app.matchers),
+      team: app.team,
+      contacts: JSON.stringify(app.contacts),
+      criticality: app.criticality,
+      data_tags: JSON.stringify(app.dataTags),
       created_at: app.createdAt,
       created_ms: timestampMs(app.createdAt),
       updated_at: app.updatedAt,
     };
   }
 
-  // An application change re-assigns the whole estate in its own transaction: no reader ever sees
-  // endpoints claimed by an application list that did not exist.
-  const createApplication = db.transaction((app: Application) => {
-    st.insertApplication.run(applicationParams(app));
+  /** Writes an application's row and owners; false for an unknown id (update only). */
+  function writeApplication(app: Application, mode: 'insert' | 'update'): boolean {
+    const params = applicationParams(app);
+    if (mode === 'insert') st.insertApplication.run(params);
+    else {
+      const { created_at: _c, created_ms: _m, ...rest } = params;
+      if (st.updateApplication.run(rest).changes === 0) return false;
+      st.deleteApplicationOwners.run(app.id);
+    }
     for (const owner of app.owners) st.insertApplicationOwner.run(app.id, owner);
-    reassignAll();
+    return true;
+  }
+
+  // An ownership change re-assigns the whole estate in its own transaction: no reader ever sees
+  // endpoints claimed by a rule list that did not exist.
+  const createApplication = db.transaction((app: Application) => {
+    writeApplication(app, 'insert');
+    if (app.matchers.length > 0) {
+      writeOwnershipRules(db, appendHostRules(loadOwnershipRules(db), app.id, app.matchers));
+      reassignAll();
+    }
   });
 
   const updateApplication = db.transaction((app: Application): boolean => {
-    const { created_at: _c, created_ms: _m, ...params } = applicationParams(app);
-    const before = st.getApplicationMatchers.get(app.id) as string | undefined;
-    if (st.updateApplication.run(params).changes === 0) return false;
-    st.deleteApplicationOwners.run(app.id);
-    for (const owner of app.owners) st.insertApplicationOwner.run(app.id, owner);
-    // A new name or owner list claims nothing new.
-    if (before !== params.matchers) reassignAll();
+    const before = st.getApplication.get(app.id) as ApplicationRow | undefined;
+    if (!before || !writeApplication(app, 'update')) return false;
+    const rules = loadOwnershipRules(db);
+    const key = (m: Application['matchers']) => JSON.stringify(m.map((x) => [x.host, x.pathPrefix ?? null]));
+    if (key(matchersOf(app.id, rules)) !== key(app.matchers)) {
+      writeOwnershipRules(db, replaceHostRules(rules, app.id, app.matchers));
+      reassignAll();
+    } else if (before.name !== app.name || before.criticality !== app.criticality) {
+      // Nothing moves, but the business factor names the application and weighs its criticality.
+      rescoreBusinessRisk(db, loadOwnership(db, risk), risk.levels);
+    }
     return true;
   });
 
   const deleteApplication = db.transaction((id: string): boolean => {
+    // Its rules go with it (foreign key, ON DELETE CASCADE).
     if (st.deleteApplication.run(id).changes === 0) return false;
     reassignAll();
     return true;
   });
 
-  /** Endpoints, findings and specs under the applications as they now are (inside the change's transaction). */
-  function reassignAll(): void {
-    const apps = loadApplicationMatchers(db);
-    reassignApplications(db, apps);
-    reassignSpecApplications(db, apps);
-    cases.reassignCases();
+  const replaceOwnershipRules = db.transaction((rules: OwnershipRule[]): OwnershipChangeResult => {
+    writeOwnershipRules(db, rules);
+    return { endpointsReassigned: reassignAll() };
+  });
+
+  /** Thrown inside a dry run's transaction to roll it back, carrying what it would have changed. */
+  class DryRun extends Error {
+    constructor(readonly result: OwnershipChangeResult) {
+      super('dry run');
+    }
   }
 
-  /** Runs an application change; the cached list is dropped whether it commits or rolls back. */
-  function changingApplications<T>(fn: () => T): T {
+  const applyOwnership = db.transaction((change: OwnershipChange, dryRun: boolean): OwnershipChangeResult => {
+    // Deletions first, so that a new application may take a deleted one's name.
+    for (const id of change.delete) st.deleteApplication.run(id);
+    for (const app of change.update) if (!writeApplication(app, 'update')) throw conflict(`application ${app.id} does not exist`);
+    for (const app of change.create) writeApplication(app, 'insert');
+    writeOwnershipRules(db, change.rules);
+    const result = { endpointsReassigned: reassignAll() };
+    if (dryRun) throw new DryRun(result);
+    return result;
+  });
+
+  /** Endpoints, findings and specs under the rules as they now are, and their business factors (inside the change's transaction). */
+  function reassignAll(): number {
+    const o = loadOwnership(db, risk);
+    const changed = reassignApplications(db, o);
+    reassignSpecApplications(db, new Set(o.applications.keys()), specClaim(db, o));
+    remediation.followOwnership();
+    cases.reassignCases();
+    rescoreBusinessRisk(db, o, risk.levels);
+    return changed;
+  }
+
+  /** Runs an ownership change; the cached rules are dropped whether it commits or rolls back. */
+  function changingOwnership<T>(fn: () => T): T {
     try {
       return fn();
     } finally {
-      appCache = null;
+      ownershipCache = null;
     }
   }
+
+  /** At start: a weight or thresholds other than those the stored scores were computed with re-score the estate. */
+  const syncBusinessRisk = db.transaction(() => {
+    const settings = JSON.stringify(risk);
+    if (st.getRiskMeta.get() === settings) return;
+    rescoreBusinessRisk(db, loadOwnership(db, risk), risk.levels);
+    st.setRiskMeta.run(settings);
+  });
 
   function listApplications(q: ApplicationQuery): Page<Application> {
     const { limit, offset } = pageBounds(q.limit, q.offset);
@@ -1102,7 +1268,8 @@ function connect(db: Database.Database) {
       limit === 0
         ? []
         : (cached(`SELECT * FROM applications ${whereSql} ORDER BY created_ms, id LIMIT ? OFFSET ?`).all(...params, limit, offset) as ApplicationRow[]);
-    return { items: rows.map(rowToApplication), total, limit, offset };
+    const rules = ownership().rules;
+    return { items: rows.map((r) => rowToApplication(r, rules)), total, limit, offset };
   }
 
   const appendAudit = db.transaction((d: AuditDraft): AuditEntry => {
@@ -1166,14 +1333,15 @@ function connect(db: Database.Database) {
     return { items: rows.map(rowToAudit), total, limit, offset };
   }
 
-  /** The application a spec gets: its pinned one while that exists, else the first claiming one of its hosts. */
-  function specApplication(links: SpecLinks, apps: ApplicationMatchers): { applicationId: string | null; pinned: string | null } {
-    const pinned = links.pinnedApplicationId !== null && apps.some((a) => a.id === links.pinnedApplicationId) ? links.pinnedApplicationId : null;
-    return { applicationId: pinned ?? specApplicationOf(links.hosts, apps), pinned };
+  /** The application a spec gets: its pinned one while that exists, else the first rule that matches the spec. */
+  function specApplication(id: string, name: string, title: string | null, links: SpecLinks, facts: { owners: string[]; tags: string[] }) {
+    const o = ownership();
+    const pinned = links.pinnedApplicationId !== null && o.applications.has(links.pinnedApplicationId) ? links.pinnedApplicationId : null;
+    return { applicationId: pinned ?? o.spec({ id, name, title, hosts: links.hosts, ...facts }), pinned };
   }
 
-  function specParams(id: string, name: string, title: string | null, links: SpecLinks, latestVersion: number, at: string) {
-    const { applicationId, pinned } = specApplication(links, applications());
+  function specParams(id: string, name: string, title: string | null, links: SpecLinks, latestVersion: number, at: string, facts: { owners: string[]; tags: string[] }) {
+    const { applicationId, pinned } = specApplication(id, name, title, links, facts);
     return {
       id,
       name,
@@ -1232,14 +1400,17 @@ function connect(db: Database.Database) {
     return row ? rowToSpec(row) : null;
   }
 
-  const createSpec = db.transaction((spec: NewSpec, first: NewSpecVersion): Spec => {
-    st.insertSpec.run({ ...specParams(spec.id, spec.name, first.title, spec.links, 1, first.createdAt), created_at: first.createdAt, created_ms: timestampMs(first.createdAt) });
+  const createSpec = db.transaction((spec: NewSpec, first: NewSpecVersion, facts: SpecOwnershipFacts): Spec => {
+    const params = specParams(spec.id, spec.name, first.title, spec.links, 1, first.createdAt, subjectFacts(facts));
+    st.insertSpec.run({ ...params, created_at: first.createdAt, created_ms: timestampMs(first.createdAt) });
     setSpecHosts(spec.id, spec.links.hosts);
     insertSpecVersion(spec.id, 1, first);
+    writeSpecFacts(db, spec.id, facts);
+    // No endpoint is covered by a spec that did not exist: nothing else to re-assign.
     return getSpec(spec.id)!;
   });
 
-  const addSpecVersion = db.transaction((specId: string, v: NewSpecVersion, links: SpecLinks, name?: string): AddedSpecVersion | null => {
+  const addSpecVersion = db.transaction((specId: string, v: NewSpecVersion, links: SpecLinks, facts: SpecOwnershipFacts, name?: string): AddedSpecVersion | null => {
     const head = st.getSpecHead.get(specId) as SpecHeadRow | undefined;
     if (!head) return null;
     const created = head.sha256 !== v.sha256;
@@ -1253,11 +1424,17 @@ function connect(db: Database.Database) {
       links.hostsSource !== head.hosts_source ||
       JSON.stringify(links.apis) !== head.apis ||
       links.pinnedApplicationId !== head.pinned_application_id;
-    if (created) insertSpecVersion(specId, latest, v);
+    if (created) {
+      insertSpecVersion(specId, latest, v);
+      writeSpecFacts(db, specId, facts);
+    }
     if (changed) {
       // A repeated upload that changes nothing leaves the spec, its update time included, as it was.
-      st.updateSpec.run(specParams(specId, newName, created ? v.title : head.title, links, latest, v.createdAt));
+      const current = created ? subjectFacts(facts) : specSubjectFacts(db, specId);
+      st.updateSpec.run(specParams(specId, newName, created ? v.title : head.title, links, latest, v.createdAt, current));
       if (hosts !== head.hosts) setSpecHosts(specId, links.hosts);
+      // Spec rules read the latest version and the name: the endpoints it documents may change hands.
+      if ((created || newName !== head.name) && ownership().compiled.usesSpecs) reassignAll();
     }
     const version = rowToSpecVersion(st.getSpecVersionSummary.get(specId, latest) as SpecVersionRow);
     return { spec: getSpec(specId)!, version, created };
@@ -1288,13 +1465,28 @@ function connect(db: Database.Database) {
     return { items: rows.map(rowToSpecVersion), total, limit, offset };
   });
 
+  const deleteSpec = db.transaction((id: string): boolean => {
+    if (st.deleteSpec.run(id).changes === 0) return false;
+    // Its coverage rows went with it: endpoints a spec rule gave an owner through it may lose it.
+    if (ownership().compiled.usesSpecs) reassignAll();
+    return true;
+  });
+
   return {
     db,
     st,
     cases,
-    createSpec: (spec: NewSpec, first: NewSpecVersion) => createSpec.immediate(spec, first),
+    ownership,
+    syncBusinessRisk: () => syncBusinessRisk.immediate(),
+    deleteSpec: (id: string) => changingOwnership(() => deleteSpec.immediate(id)),
+    remediation,
+    resolveFindingsNotIn,
+    saveSpecFindings,
+    // The facts are read before the write lock is taken: parsing a large spec must not hold it.
+    createSpec: (spec: NewSpec, first: NewSpecVersion) => changingOwnership(() => createSpec.immediate(spec, first, factsOf(first))),
     // IMMEDIATE takes the write lock before reading the latest version: two uploads cannot take one number.
-    addSpecVersion: (specId: string, v: NewSpecVersion, links: SpecLinks, name?: string) => addSpecVersion.immediate(specId, v, links, name),
+    addSpecVersion: (specId: string, v: NewSpecVersion, links: SpecLinks, name?: string) =>
+      changingOwnership(() => addSpecVersion.immediate(specId, v, links, factsOf(v), name)),
     getSpec,
     listSpecs: (q: SpecQuery) => listSpecs.deferred(q),
     listSpecVersions: (specId: string, paging: { limit?: number; offset?: number }) => listSpecVersions.deferred(specId, paging),
@@ -1304,9 +1496,19 @@ function connect(db: Database.Database) {
     recordLoginFailure: (id: string, o: { lockAfter: number; lockUntil: string; at: string }) => recordLoginFailure.immediate(id, o),
     consumeUserToken: (hash: string, purpose: UserTokenPurpose, at: string) => consumeUserToken.immediate(hash, purpose, at),
     createSession: (s: StoredSession, maxPerUser: number) => createSession.immediate(s, maxPerUser),
-    createApplication: (app: Application) => changingApplications(() => createApplication.immediate(app)),
-    updateApplication: (app: Application) => changingApplications(() => updateApplication.immediate(app)),
-    deleteApplication: (id: string) => changingApplications(() => deleteApplication.immediate(id)),
+    createApplication: (app: Application) => changingOwnership(() => createApplication.immediate(app)),
+    updateApplication: (app: Application) => changingOwnership(() => updateApplication.immediate(app)),
+    deleteApplication: (id: string) => changingOwnership(() => deleteApplication.immediate(id)),
+    replaceOwnershipRules: (rules: OwnershipRule[]) => changingOwnership(() => replaceOwnershipRules.immediate(rules)),
+    applyOwnership: (change: OwnershipChange, dryRun: boolean) =>
+      changingOwnership(() => {
+        try {
+          return applyOwnership.immediate(change, dryRun);
+        } catch (err) {
+          if (err instanceof DryRun) return err.result;
+          throw err;
+        }
+      }),
     listApplications,
     // IMMEDIATE takes the write lock before reading the last entry: two processes cannot both extend it.
     appendAudit: (d: AuditDraft) => appendAudit.immediate(d),
@@ -1429,18 +1631,30 @@ function rowToSummary(r: SummaryRow): EndpointSummary {
   };
 }
 
+/** What endpoint reads select: the document and what lives beside it. */
+const ENDPOINT_DOC_COLUMNS = `doc, application_id, risk_score, risk_level,
+  (SELECT factor FROM endpoint_risk WHERE endpoint_risk.endpoint_id = endpoints.id) AS business, ${COVERAGE_COLUMN}`;
+
 interface EndpointDocRow {
   doc: string;
   application_id: string | null;
+  risk_score: number;
+  risk_level: string;
+  /** The business-criticality factor (JSON), NULL without an application. */
+  business: string | null;
   coverage?: string | null;
 }
 
 /**
- * The application lives in its column: re-assignment updates the column, not every document. Coverage
+ * The application lives in its column: re-assignment updates the column, not every document. So does the
+ * business factor (endpoint_risk) with the score and level it gives (the columns lists sort by). Coverage
  * lives in its table (deleting a spec deletes the coverage it gave), when the query reads it.
  */
 function rowToEndpoint(r: EndpointDocRow): Endpoint {
   const e: Endpoint = { ...(JSON.parse(r.doc) as Endpoint), applicationId: r.application_id };
+  if (r.business !== null) {
+    e.risk = { ...e.risk, score: r.risk_score, level: r.risk_level as RiskLevel, factors: [...e.risk.factors, JSON.parse(r.business) as RiskFactor] };
+  }
   // An endpoint saved without coverage (before conformance, or by a caller that does not set it) reads back as saved.
   if (r.coverage !== undefined && (r.coverage !== null || 'coverage' in e)) e.coverage = parseCoverage(r.coverage);
   return e;
@@ -1602,21 +1816,41 @@ interface ApplicationRow {
   id: string;
   name: string;
   owners: string;
-  matchers: string;
+  team: string | null;
+  contacts: string;
+  criticality: string;
+  data_tags: string;
   created_at: string;
   updated_at: string;
 }
 
-function rowToApplication(r: ApplicationRow): Application {
+/** `matchers` are the application's host rules in `rules` (the list in order). */
+function rowToApplication(r: ApplicationRow, rules: readonly OwnershipRule[]): Application {
   return {
     id: r.id,
     name: r.name,
     owners: JSON.parse(r.owners) as string[],
-    matchers: JSON.parse(r.matchers) as Application['matchers'],
+    matchers: matchersOf(r.id, rules),
+    team: r.team,
+    contacts: JSON.parse(r.contacts) as string[],
+    criticality: r.criticality as Application['criticality'],
+    dataTags: JSON.parse(r.data_tags) as string[],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
 }
+
+/** What a spec rule reads of a spec itself: its owners and every tag of its operations. */
+function subjectFacts(f: SpecOwnershipFacts): { owners: string[]; tags: string[] } {
+  return { owners: f.owners, tags: [...new Set(f.operations.flatMap((o) => o.tags))] };
+}
+
+function factsOf(v: NewSpecVersion): SpecOwnershipFacts {
+  return v.ownership ?? specOwnershipFactsFromText(v.text);
+}
+
+const BUSINESS_RISK_META = 'risk.business-settings';
+
 
 interface AuditRow {
   seq: number;

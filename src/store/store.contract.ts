@@ -3,10 +3,12 @@ import type { Endpoint } from '../contracts/endpoint.js';
 import type { Finding } from '../contracts/finding.js';
 import { DomainError } from '../errors/domain-errors.js';
 import { authKinds, dataClasses, makeEndpoint, makeFinding, risk } from './fixtures/builders.js';
-import type { Application } from '../contracts/identity.js';
+import { APPLICATION_DEFAULTS, type Application } from '../contracts/identity.js';
 import type { SpecFindingView } from '../contracts/spec-registry.js';
 import type { SpecCoverage } from '../contracts/conformance.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './audit-chain.js';
+import { ownershipContract } from './store-ownership.contract.js';
+import { remediationContract } from './store-remediation.contract.js';
 import type { CaseComment, Suppression } from '../contracts/cases.js';
 import { makeCase, makeDraft, makeExchange } from '../cases/fixtures/builders.js';
 import {
@@ -439,12 +441,14 @@ export function storeContract(
         expect(Object.fromEntries(states.map((s) => [s.endpoint.id, s.endpoint.applicationId]))).toEqual(await applicationsOf());
       });
 
-      it('lets the first application in creation order (by instant, not by insertion) win', async () => {
+      it('lets the first rule in the list win: a new application\'s matchers go to the end, whatever its creation time', async () => {
         await store.createApplication(alphaApp);
         await store.createApplication(usersApp);
         await store.saveEndpoints(fixtureRows());
-        expect((await store.getEndpoint('ep-a'))?.applicationId).toBe('app-users');
+        // alpha was created later (by instant) but first: its rule comes first and claims all of alpha.test.
+        expect((await store.getEndpoint('ep-a'))?.applicationId).toBe('app-alpha');
         expect((await store.getEndpoint('ep-c'))?.applicationId).toBe('app-alpha');
+        expect((await store.listOwnershipRules()).map((r) => r.id)).toEqual(['app-alpha:1', 'app-users:1']);
       });
 
       it('gives findings the application of their endpoint, else of their own host and path', async () => {
@@ -470,9 +474,13 @@ export function storeContract(
         expect(await applicationsOf()).toEqual({ 'ep-a': 'app-users', 'ep-b': 'app-users', 'ep-c': 'app-alpha', 'ep-d': null, 'ep-e': null });
         expect(await findingApplications()).toEqual({ f1: 'app-users', f2: 'app-users', f3: 'app-users', f4: null, f5: null, f6: 'app-alpha' });
 
-        // An earlier application that overlaps both takes what it matches.
+        // A new application's rules go last: it takes only what no earlier rule claims...
         const everything = makeApplication({ id: 'app-all', name: 'All', matchers: [{ host: '*.test' }], createdAt: '2025-12-31T00:00:00.000Z' });
         await store.createApplication(everything);
+        expect(await applicationsOf()).toEqual({ 'ep-a': 'app-users', 'ep-b': 'app-users', 'ep-c': 'app-alpha', 'ep-d': 'app-all', 'ep-e': 'app-all' });
+        // ...until its rule is moved to the top of the list, where it takes everything it matches.
+        const rules = await store.listOwnershipRules();
+        expect(await store.replaceOwnershipRules([rules[2]!, rules[0]!, rules[1]!])).toEqual({ endpointsReassigned: 3 });
         expect(new Set(Object.values(await applicationsOf()))).toEqual(new Set(['app-all']));
         expect(new Set(Object.values(await findingApplications()))).toEqual(new Set(['app-all']));
 
@@ -569,6 +577,9 @@ export function storeContract(
       });
     });
 
+    ownershipContract(() => store);
+    remediationContract(() => store);
+
     describe('dashboard', () => {
       const usersApp = makeApplication({ id: 'app-users', name: 'Users', matchers: [{ host: 'alpha.test', pathPrefix: '/users' }], createdAt: T(1) });
       const alphaApp = makeApplication({ id: 'app-alpha', name: 'Alpha', matchers: [{ host: 'alpha.test' }], createdAt: T(2) });
@@ -616,6 +627,8 @@ export function storeContract(
           // f4 is resolved.
           openFindingsBySeverity: { info: 1, low: 1, medium: 1, high: 1, critical: 1 },
           openFindingsByOwasp: { 'API2:2023': 1, 'API3:2023': 1, 'API8:2023': 3 },
+          // ep-d, ep-e (beta.test) and ep-f (gamma.test): no rule claims them.
+          unownedEndpoints: 3,
         });
         // The rows are full summaries, with their application.
         expect(d.topRisky[0]).toEqual((await store.listEndpoints({ limit: 1 })).items[0]);
@@ -643,6 +656,8 @@ export function storeContract(
           ],
           openFindingsBySeverity: { ...zeros, medium: 1, high: 1, critical: 1 },
           openFindingsByOwasp: { 'API2:2023': 1, 'API3:2023': 1, 'API8:2023': 1 },
+          // Unowned endpoints are outside every scope.
+          unownedEndpoints: 0,
         });
         const two = await store.dashboard(['app-alpha', 'app-users'], { top: 1, days: 1 });
         expect(two).toMatchObject({ endpoints: 3, hosts: 1, apis: 2, newEndpointsByDay: [{ day: '2026-01-12', count: 0 }] });
@@ -665,6 +680,7 @@ export function storeContract(
           newEndpointsByDay: [],
           openFindingsBySeverity: zeros,
           openFindingsByOwasp: {},
+          unownedEndpoints: 0,
         };
         expect(await store.dashboard([], { top: 5, days: 30 })).toEqual(empty);
         expect(await store.dashboard(['nope'], { top: 5, days: 30 })).toEqual(empty);
@@ -1432,9 +1448,9 @@ export function storeContract(
         const shop = makeApplication({ id: 'app-shop', name: 'Shop', matchers: [{ host: '*.shop.example', pathPrefix: '/v2' }], createdAt: T(2) });
         const early = makeApplication({ id: 'app-early', name: 'Early', matchers: [{ host: 'BILLING.example:443' }], createdAt: T(1) });
 
-        it('assigns the first application, in creation order, with a matcher for one of the hosts (path prefixes aside)', async () => {
-          await store.createApplication(shop);
+        it('assigns the application of the first rule, in list order, that matches one of the hosts (path prefixes aside)', async () => {
           await store.createApplication(early);
+          await store.createApplication(shop);
           const a = await store.createSpec({ id: 'sp-1', name: 'A', links: links({ hosts: ['api.shop.example', 'billing.example'] }) }, specVersion({}));
           expect(a).toMatchObject({ applicationId: 'app-early', applicationPinned: false });
           const b = await store.createSpec({ id: 'sp-2', name: 'B', links: links({ hosts: ['api.shop.example'] }) }, specVersion({}));
@@ -2108,6 +2124,7 @@ function makeApplication(overrides: Partial<Application> = {}): Application {
     name: 'Shop',
     owners: [],
     matchers: [{ host: 'shop.example.com' }],
+    ...APPLICATION_DEFAULTS,
     createdAt: T(1),
     updatedAt: T(1),
     ...overrides,

@@ -4,7 +4,11 @@ import type { Reject } from '../contracts/api-event.js';
 import type { Application, AuditActorKind, AuditEntry, Role, User, UserStatus } from '../contracts/identity.js';
 import type { SPEC_SORTS, Spec, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
 import type { ConformanceOperation, DriftItem, ShadowItem } from '../contracts/conformance.js';
+import type { OutboxEntry, OutboxMessage, RemediationTask, SlaState, TaskEvent, TaskStatus } from '../contracts/remediation.js';
 import type { CaseComment, CaseResolution, CaseStatus, CaseSummary, Suppression, ThreatCase, ThreatDaily, ThreatIssue, TimelineItem } from '../contracts/cases.js';
+import type { OwnershipRule } from '../contracts/ownership.js';
+import type { OwnershipSubject } from '../ownership/match.js';
+import type { SpecOwnershipFacts } from '../ownership/spec-facts.js';
 
 /**
  * The one store contract. The SQLite adapter (embedded default) and, later, the PostgreSQL adapter both
@@ -27,6 +31,10 @@ export interface Store {
    * pipeline), and deletes the ids in `removed` (endpoints merged into a new template), with their
    * samples and findings, in one transaction. The pipeline re-reports a merged endpoint's problems
    * under the new endpoint.
+   *
+   * The store assigns the application (the ownership rules) and adds the `business-criticality` factor of
+   * that application to the risk the caller computed: the score, level and factors read back, listed,
+   * sorted and counted include it (ADR 0007). A factor of that id in the caller's risk is replaced.
    */
   saveEndpoints(rows: StoredEndpoint[], removed?: string[]): Promise<void>;
   getEndpoint(id: string): Promise<Endpoint | null>;
@@ -111,15 +119,40 @@ export interface Store {
   pruneSessions(now: string, idleBefore: string): Promise<number>;
 
   /**
-   * Applications, listed in creation order (then id): the order in which `applicationOf` tries them.
-   * Names are unique case-insensitively; a duplicate id or name is a `conflict`.
+   * Applications, listed in creation order (then id). Names are unique case-insensitively; a duplicate id
+   * or name is a `conflict`. An application's `matchers` are its host rules in the ownership rule list:
+   * creating one appends its matchers to the list (rule ids `<application id>:<n>`); an update whose
+   * matchers differ replaces its host rules where the first of them stood; deleting one deletes its rules.
+   * Every change re-assigns endpoints, findings and specs, and re-scores the endpoints whose business
+   * factor changes (criticality, name), in its transaction.
    */
   createApplication(app: Application): Promise<void>;
-  /** Replaces an application by id (name, owners, matchers, updatedAt; createdAt is kept); false if unknown. */
+  /** Replaces an application by id (name, owners, matchers, metadata, updatedAt; createdAt is kept); false if unknown. */
   updateApplication(app: Application): Promise<boolean>;
   deleteApplication(id: string): Promise<boolean>;
   getApplication(id: string): Promise<Application | null>;
   listApplications(query: ApplicationQuery): Promise<Page<Application>>;
+
+  /**
+   * The ownership rules (docs/ownership.md): one ordered list; the first rule that matches an endpoint names
+   * its application. Spec rules read the endpoint's coverage (the spec that documents it, or of which it is
+   * shadow) and that spec's latest version (title, name, `x-owner`/`info.contact`, operation tags); a new
+   * spec version, a renamed or deleted spec re-assigns too.
+   */
+  listOwnershipRules(): Promise<OwnershipRule[]>;
+  /**
+   * Replaces the whole list and re-assigns, in one transaction. A rule naming an unknown application, or a
+   * repeated rule id, is a `conflict` and changes nothing.
+   */
+  replaceOwnershipRules(rules: OwnershipRule[]): Promise<OwnershipChangeResult>;
+  /**
+   * Applications and rules together (a rules file), in one transaction: creates, updates and deletes
+   * applications (their `matchers` are ignored: `rules` is the whole new list), replaces the rules, then
+   * re-assigns once. `dryRun`: the same, rolled back; the result says what it would have changed.
+   */
+  applyOwnership(change: OwnershipChange, opts?: { dryRun?: boolean }): Promise<OwnershipChangeResult>;
+  /** What the rules see of a stored endpoint (its spec's facts, every tag of its operation); null if unknown. */
+  ownershipSubject(endpointId: string): Promise<StoredOwnershipSubject | null>;
 
   /**
    * Appends one entry to the audit log and returns it sealed. In one transaction the store takes the last
@@ -135,10 +168,11 @@ export interface Store {
 
   /**
    * Specs (API specifications) and their versions. A spec never exists without a version: it is created
-   * with its first. The store owns `applicationId`: the pinned application when there is one, else the
-   * first application (in creation order) with a matcher whose host matches one of the spec's hosts (path
-   * prefixes are not consulted: a spec names hosts, not paths). Specs follow application changes as
-   * endpoints do; a pinned application that is deleted is unpinned. A duplicate id is a `conflict`.
+   * with its first. The store owns `applicationId`: the pinned application when there is one, else that of
+   * the first ownership rule that matches the spec (host rules by one of its hosts, path prefixes not
+   * consulted: a spec names hosts, not paths; spec rules by its own title, name, owners and operation tags).
+   * Specs follow ownership changes as endpoints do; a pinned application that is deleted is unpinned. A
+   * duplicate id is a `conflict`.
    */
   createSpec(spec: NewSpec, first: NewSpecVersion): Promise<Spec>;
   /**
@@ -233,7 +267,50 @@ export interface Store {
   deleteSuppression(id: string): Promise<boolean>;
   /** Adds to `hits` (suppression id -> issues dropped); unknown ids are skipped. */
   addSuppressionHits(hits: Readonly<Record<string, number>>): Promise<void>;
+
+  /**
+   * Remediation (schema step 8). Every saved or resolved finding takes the next change number, so the
+   * remediation sync reads what changed since its cursor; numbers are taken in the writer's transaction,
+   * so a reader never sees a higher number committed before a lower one.
+   */
+  findingsChangedSince(afterSeq: number, limit: number): Promise<Array<{ seq: number; finding: Finding }>>;
+  /**
+   * A spec version's audit findings (each with `specId`): upserted like `saveFindings`, with the spec's
+   * application; the spec's open findings that are not among them are resolved. Returns how many resolved.
+   */
+  saveSpecFindings(specId: string, findings: Finding[], at: string): Promise<number>;
+  /** Tasks, links, history, outbox messages and meta of one step, in one transaction. */
+  saveTaskBatch(batch: TaskBatch): Promise<void>;
+  getTask(id: string): Promise<StoredTask | null>;
+  getTasks(ids: readonly string[]): Promise<StoredTask[]>;
+  listTasks(query: TaskQuery): Promise<Page<StoredTask>>;
+  /** The task's findings, most severe and most recent first. */
+  taskFindings(taskId: string, limit: number): Promise<Finding[]>;
+  /** Newest first. */
+  listTaskEvents(taskId: string, limit: number): Promise<TaskEvent[]>;
+  /** Active tasks per application (null: unassigned) with SLA counts at `now`. */
+  taskOwnerGroups(scope: ApplicationScope, now: string): Promise<OwnerGroupRow[]>;
+  /** Pending messages whose next try is due at `now`, oldest first. */
+  dueOutbox(now: string, limit: number): Promise<StoredOutboxEntry[]>;
+  settleOutbox(id: string, settlement: OutboxSettlement): Promise<void>;
+  listOutbox(query: OutboxQuery): Promise<Page<OutboxEntry>>;
+  /** A dead message back to pending, due at `now`; false when unknown or not dead. */
+  retryOutbox(id: string, now: string): Promise<boolean>;
 }
+
+export interface OwnershipChangeResult {
+  /** Endpoints whose application changed. */
+  endpointsReassigned: number;
+}
+
+export interface OwnershipChange {
+  create: Application[];
+  update: Application[];
+  delete: string[];
+  rules: OwnershipRule[];
+}
+
+export type StoredOwnershipSubject = OwnershipSubject & { endpointId: string; method: string };
 
 /** The grouping key of a case: who (the actor's digest) against what (`app:<id>` or `host:<host>`). */
 export interface CaseKey {
@@ -437,8 +514,12 @@ export interface NewSpec {
   links: SpecLinks;
 }
 
-/** A version as the registry hands it over; the store numbers it. `createdAt` is the spec's too for a first version. */
-export type NewSpecVersion = Omit<SpecVersionDetail, 'specId' | 'version'>;
+/**
+ * A version as the registry hands it over; the store numbers it. `createdAt` is the spec's too for a first
+ * version. `ownership`: what the spec ownership rules read of it (the registry has the parsed document);
+ * absent, the store reads it from `text`.
+ */
+export type NewSpecVersion = Omit<SpecVersionDetail, 'specId' | 'version'> & { ownership?: SpecOwnershipFacts };
 
 export interface AddedSpecVersion {
   spec: Spec;
@@ -549,6 +630,8 @@ export interface DashboardFigures extends Omit<InventorySummary, 'openFindingsBy
   newEndpointsByDay: { day: string; count: number }[];
   openFindingsBySeverity: Record<Severity, number>;
   openFindingsByOwasp: Record<string, number>;
+  /** Endpoints no ownership rule claims (0 for a scope other than `'all'`: they are outside every scope). */
+  unownedEndpoints: number;
 }
 
 export interface InventorySummary {
@@ -668,3 +751,104 @@ export interface AuditQuery {
   /** Exclusive upper bound on `at` (by instant). */
   to?: string;
 }
+
+// ---- remediation (schema step 8) ----
+
+/** What Bulwark checks after a task is marked fixed: the endpoint's calls and the findings' occurrences then. */
+export interface FixCheck {
+  at: string;
+  /** Calls of the task's endpoint when it was marked fixed (null: the task has no endpoint). */
+  endpointCalls: number | null;
+  /** Sum of the `count` of the task's findings then: a later rise means the problem was seen again. */
+  findingCountSum: number;
+}
+
+/**
+ * A task as the store keeps it: the API shape without what is computed when read (`ref` from the row's
+ * number, `sla` from the clock, finding counts from the links), plus the fix check and delivery marks.
+ */
+export type TaskRecord = Omit<RemediationTask, 'ref' | 'sla' | 'findingCount' | 'openFindings'> & {
+  fixCheck: FixCheck | null;
+  /** False until the task was in an owner's digest; a reopened task is announced again. */
+  notified: boolean;
+  /** The last SLA state announced (webhooks, chat), so each change is sent once. */
+  slaAnnounced: SlaState | null;
+};
+
+/** A stored task with its reference and finding counts (`findingCountSum`: sum of the findings' `count`). */
+export type StoredTask = TaskRecord & { ref: string; findingCount: number; openFindings: number; findingCountSum: number };
+
+/** A finding's membership of a task, written with every change of the finding. */
+export interface TaskLink {
+  findingId: string;
+  taskId: string;
+}
+
+export interface NewOutboxEntry {
+  id: string;
+  channel: string;
+  taskId: string | null;
+  message: OutboxMessage;
+  createdAt: string;
+}
+
+export interface StoredOutboxEntry extends OutboxEntry {
+  message: OutboxMessage;
+}
+
+/** Everything one remediation step changes, written in one transaction (so no update is half-written or lost). */
+export interface TaskBatch {
+  /** Inserted or replaced by id; a new task gets the next reference number. */
+  tasks?: TaskRecord[];
+  links?: TaskLink[];
+  events?: TaskEvent[];
+  outbox?: NewOutboxEntry[];
+  /** Meta keys written in the same transaction (the sync cursor, job states). */
+  meta?: Record<string, unknown>;
+  /** Tasks verified from traffic: their open findings are resolved (a recurrence reopens them, and the task). */
+  resolveFindingsOf?: { taskIds: string[]; at: string };
+}
+
+export const TASK_SORT_KEYS = ['due', 'severity', 'updated', 'created'] as const;
+
+export interface TaskQuery {
+  scope?: ApplicationScope;
+  statuses?: readonly TaskStatus[];
+  /** SLA states at `now` (ISO instant). */
+  sla?: readonly SlaState[];
+  now: string;
+  severities?: readonly Severity[];
+  /** An application id, or `UNASSIGNED_APPLICATION`. */
+  application?: string;
+  /** A user id, or null for unassigned. */
+  assignee?: string | null;
+  endpointId?: string;
+  /** Active tasks not yet in a digest (`notified` false), or active and overdue at `now`: a digest's content. */
+  digestable?: boolean;
+  search?: string;
+  sort?: (typeof TASK_SORT_KEYS)[number];
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface OwnerGroupRow {
+  applicationId: string | null;
+  active: number;
+  overdue: number;
+  approaching: number;
+  bySeverity: Record<Severity, number>;
+}
+
+export interface OutboxQuery {
+  status?: OutboxEntry['status'];
+  taskId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** How one delivery try ended: sent, another try at `nextAttemptAt`, or dead (no more tries). */
+export type OutboxSettlement =
+  | { status: 'sent'; at: string }
+  | { status: 'pending'; nextAttemptAt: string; error: string }
+  | { status: 'dead'; error: string };

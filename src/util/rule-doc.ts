@@ -39,3 +39,11 @@ export function rulePageTop(page: {
     '',
   ];
 }
+
+/**
+ * The end of a rule's page for rules with one example and a false-positive list (conformance and ownership
+ * rules): the example in a code block, the false positives, and a line pointing to the guide.
+ */
+export function rulePageBottom(page: { example: string; falsePositives: string; seeAlso: string }): string[] {
+  return ['## Example of evidence', '', '```', page.example, '```', '', '## False positives', '', page.falsePositives, '', page.seeAlso, ''];
+}

@@ -127,17 +127,19 @@ describe('the console in a real browser, on the demo estate', () => {
 
   it('each role signs in and sees exactly the pages its permissions give', async () => {
     const expected: Record<string, string[]> = {
-      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Cases', 'Users', 'API tokens', 'Applications', 'Audit log'],
-      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Cases', 'Applications'],
-      'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Cases', 'Applications'],
-      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'Applications'],
-      auditor: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Cases', 'Users', 'API tokens', 'Applications', 'Audit log'],
+      admin: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'My tasks', 'Remediation board', 'Cases', 'Users', 'API tokens', 'Applications', 'Ownership rules', 'Audit log'],
+      'security-practitioner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'My tasks', 'Remediation board', 'Cases', 'Applications', 'Ownership rules'],
+      'soc-analyst': ['Dashboard', 'API inventory', 'Findings', 'Remediation board', 'Cases', 'Applications', 'Ownership rules'],
+      'workload-owner': ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Generate spec', 'My tasks', 'Remediation board', 'Applications', 'Ownership rules'],
+      auditor: ['Dashboard', 'API inventory', 'Findings', 'API specifications', 'Remediation board', 'Cases', 'Users', 'API tokens', 'Applications', 'Ownership rules', 'Audit log'],
     };
+    // Workload owners start at their tasks; everyone else at the dashboard.
+    const home = (role: string) => (role === 'workload-owner' ? 'My tasks' : 'API security dashboard');
     for (const [role, labels] of Object.entries(expected)) {
       const { context, page } = await newPage();
       try {
         await signIn(page, role);
-        await titled(page, 'API security dashboard');
+        await titled(page, home(role));
         expect(await navLabels(page), role).toEqual(labels);
         await shot(page, `home-${role}`);
         // A page the role does not have is refused in the console (and by the API behind it).

@@ -101,11 +101,22 @@ export interface ConsoleBrowser {
   shot(page: Page, name: string): Promise<void>;
   /** GET on the API with the demo's admin token, for what the test then checks in the page. */
   api<T>(route: string): Promise<T>;
+  /**
+   * Signs in as `role` on an 800 px wide screen, opens each `[name, route]` (saving `narrow-<name>.png`)
+   * and returns how many pixels each page scrolls sideways: 0 when it fits.
+   */
+  sidewaysScroll(role: string, routes: ReadonlyArray<readonly [string, string]>): Promise<Record<string, number>>;
 }
 
-export function consoleBrowser(browser: Browser, demo: Demo, shots: string): ConsoleBrowser {
+/** The narrow screen of `sidewaysScroll`: a small laptop window, a tablet. */
+const NARROW_SCREEN = { width: 800, height: 900 };
+
+/** What the browser helpers need of a running Bulwark: the demo, or a server a test file started itself. */
+export type ConsoleServer = Pick<Demo, 'url' | 'token' | 'accounts'>;
+
+export function consoleBrowser(browser: Browser, demo: ConsoleServer, shots: string): ConsoleBrowser {
   const problems: string[] = [];
-  return {
+  const helpers: ConsoleBrowser = {
     problems,
     async newPage(viewport = { width: 1280, height: 800 }) {
       const context = await browser.newContext({ viewport, baseURL: demo.url });
@@ -138,7 +149,24 @@ export function consoleBrowser(browser: Browser, demo: Demo, shots: string): Con
       if (!res.ok) throw new Error(`${route}: ${res.status}`);
       return (await res.json()) as T;
     },
+    async sidewaysScroll(role, routes) {
+      const { context, page } = await helpers.newPage(NARROW_SCREEN);
+      try {
+        await helpers.signIn(page, role);
+        const out: Record<string, number> = {};
+        for (const [name, route] of routes) {
+          await page.goto(`/${route}`);
+          await page.locator('main h1').first().waitFor();
+          await helpers.shot(page, `narrow-${name}`);
+          out[name] = Math.max(0, await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth));
+        }
+        return out;
+      } finally {
+        await context.close();
+      }
+    },
   };
+  return helpers;
 }
 
 export interface ConsoleRun extends ConsoleBrowser {

@@ -55,6 +55,23 @@ import type {
   ThreatDaily,
   ThreatIssue,
 } from '../../src/contracts/cases.js';
+import type {
+  AcceptRiskInput,
+  BulkTaskInput,
+  OwnerGroup,
+  RemediationTask,
+  TASK_SORTS,
+  TaskDetail,
+  TaskEvent,
+  TaskUpdate,
+} from '../../src/contracts/remediation.js';
+import type {
+  OwnershipRulesView,
+  OwnershipTestRequest,
+  OwnershipTestResult,
+  ReplaceOwnershipRulesRequest,
+  ReplaceOwnershipRulesResult,
+} from '../../src/contracts/ownership.js';
 
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 export type AuditVerification = z.infer<typeof AuditVerificationSchema>;
@@ -136,6 +153,27 @@ export interface CaseQuery {
   q?: string;
 }
 
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+/**
+ * Query of `GET /tasks`. `status`, `sla` and `severity` take comma lists; `state` is `active` (open, in
+ * progress, reopened), `closed` or `all`; `application` an id or `none`; `assignee` a user id, `me` or `none`.
+ */
+export interface TaskQuery {
+  limit?: number;
+  offset?: number;
+  status?: string;
+  state?: string;
+  sla?: string;
+  severity?: string;
+  application?: string;
+  assignee?: string;
+  endpointId?: string;
+  q?: string;
+  sort?: TaskSort;
+  order?: SortOrder;
+}
+
 /** Query of `GET /issues`. */
 export interface IssueQuery {
   caseId?: string;
@@ -200,7 +238,7 @@ function readErrorBody(json: unknown): ErrorBody['error'] | null {
   return { code, message };
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {
   body?: unknown;
@@ -303,6 +341,19 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     /** Issues per day (UTC) and category, for the emerging-threats panel. */
     threatsDaily: (days = 30) => request<ThreatDaily>('GET', `/threats/daily${toQueryString({ days })}`),
 
+    // ---- remediation tasks --------------------------------------------------------------------
+    tasks: (query: TaskQuery) => request<ListPage<RemediationTask>>('GET', `/tasks${toQueryString(query)}`),
+    /** Active tasks per application owner. */
+    taskBoard: () => request<OwnerGroup[]>('GET', '/tasks/board'),
+    task: (id: string) => request<TaskDetail>('GET', `/tasks/${encodeURIComponent(id)}`),
+    updateTask: (id: string, body: TaskUpdate) => request<RemediationTask>('PATCH', `/tasks/${encodeURIComponent(id)}`, { body }),
+    acceptTaskRisk: (id: string, body: AcceptRiskInput) => request<RemediationTask>('POST', `/tasks/${encodeURIComponent(id)}/accept-risk`, { body }),
+    commentOnTask: (id: string, text: string) => request<TaskEvent>('POST', `/tasks/${encodeURIComponent(id)}/comments`, { body: { text } }),
+    /** Assigns and/or sends several tasks; `queued` counts the messages (digests, tickets) queued. */
+    bulkTasks: (body: BulkTaskInput) => request<{ updated: number; queued: number }>('POST', '/tasks/bulk', { body }),
+    /** Sends a dead-lettered message again. */
+    retryDelivery: (id: string) => request<void>('POST', `/remediation/outbox/${encodeURIComponent(id)}/retry`),
+
     // ---- specifications -----------------------------------------------------------------------
     specs: (query: SpecQuery) => request<{ items: SpecRow[]; total: number; limit: number; offset: number }>('GET', `/specs${toQueryString(query)}`),
     spec: (id: string) => request<SpecDetail>('GET', `/specs/${encodeURIComponent(id)}`),
@@ -336,6 +387,12 @@ export function createApiClient({ onUnauthorized, fetchImpl = (...args) => fetch
     updateApplication: (id: string, body: ApplicationInput) =>
       request<ApplicationView>('PATCH', `/applications/${encodeURIComponent(id)}`, { body }),
     deleteApplication: (id: string) => request<void>('DELETE', `/applications/${encodeURIComponent(id)}`),
+    /** The ordered ownership rules (first match wins). */
+    ownershipRules: () => request<OwnershipRulesView>('GET', '/ownership/rules'),
+    /** Replaces the whole list. */
+    replaceOwnershipRules: (body: ReplaceOwnershipRulesRequest) => request<ReplaceOwnershipRulesResult>('PUT', '/ownership/rules', { body }),
+    /** Which rule (and application) an endpoint, or a host and path, gets, and why the earlier rules did not match. */
+    testOwnership: (body: OwnershipTestRequest) => request<OwnershipTestResult>('POST', '/ownership/test', { body }),
 
     // ---- audit --------------------------------------------------------------------------------
     audit: (query: AuditQuery) => request<AuditPage>('GET', `/audit${toQueryString(query)}`),

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SessionView } from '../../src/contracts/api.js';
+import type { Role } from '../../src/contracts/identity.js';
 import { ApiError, createApiClient } from './api.js';
 import { AppContext, useApp, type AppContextValue } from './app-context.js';
 import { ErrorBanner, Loading } from './components/feedback.js';
@@ -12,17 +13,20 @@ import { EndpointPage } from './pages/endpoint-page.js';
 import { FindingPage } from './pages/finding-page.js';
 import { FindingsPage } from './pages/findings-page.js';
 import { InventoryPage } from './pages/inventory-page.js';
+import { MyTasksPage, RemediationPage } from './pages/remediation-page.js';
 import { SpecPage } from './pages/spec-page.js';
 import { SpecsPage } from './pages/specs-page.js';
 import { SpecGeneratePage } from './pages/spec-generate-page.js';
+import { TaskPage, taskListOf } from './pages/task-page.js';
 import { ApplicationsPage } from './pages/settings/applications-page.js';
+import { OwnershipPage } from './pages/settings/ownership-page.js';
 import { AuditPage } from './pages/settings/audit-page.js';
 import { TokensPage } from './pages/settings/tokens-page.js';
 import { UsersPage } from './pages/settings/users-page.js';
 import { navigate, useRoute, type Route } from './router.js';
 
 /** The side navigation's groups, in order. */
-const NAV_GROUPS = ['Posture', 'Threats', 'Settings'] as const;
+const NAV_GROUPS = ['Posture', 'Remediation', 'Threats', 'Settings'] as const;
 type NavGroup = (typeof NAV_GROUPS)[number];
 
 interface NavItem {
@@ -30,6 +34,8 @@ interface NavItem {
   label: string;
   action: string;
   group: NavGroup;
+  /** Roles that land here after signing in (else the first item the role may open). */
+  homeOf?: readonly Role[];
 }
 
 /** Navigation, in order; an item shows only when the session lists its action. */
@@ -39,17 +45,22 @@ const NAV: NavItem[] = [
   { path: 'findings', label: 'Findings', action: 'findings:read', group: 'Posture' },
   { path: 'specs', label: 'API specifications', action: 'specs:read', group: 'Posture' },
   { path: 'specs/generate', label: 'Generate spec', action: 'specs:write', group: 'Posture' },
+  // Workload owners come to fix things: their tasks are their start page.
+  { path: 'tasks', label: 'My tasks', action: 'tasks:write', group: 'Remediation', homeOf: ['workload-owner'] },
+  { path: 'remediation', label: 'Remediation board', action: 'tasks:read', group: 'Remediation' },
   { path: 'cases', label: 'Cases', action: 'cases:read', group: 'Threats' },
   { path: 'settings/users', label: 'Users', action: 'users:read', group: 'Settings' },
   { path: 'settings/tokens', label: 'API tokens', action: 'tokens:read', group: 'Settings' },
   { path: 'settings/applications', label: 'Applications', action: 'applications:read', group: 'Settings' },
+  { path: 'settings/ownership', label: 'Ownership rules', action: 'applications:read', group: 'Settings' },
   { path: 'settings/audit', label: 'Audit log', action: 'audit:read', group: 'Settings' },
 ];
 
 const PUBLIC_ROUTES = new Set(['login', 'accept', 'reset-password']);
 
-function homeFor(can: (a: string) => boolean): string {
-  return NAV.find((n) => can(n.action))?.path ?? 'profile';
+function homeFor(role: Role, can: (a: string) => boolean): string {
+  const allowed = NAV.filter((n) => can(n.action));
+  return (allowed.find((n) => n.homeOf?.includes(role)) ?? allowed[0])?.path ?? 'profile';
 }
 
 export function App() {
@@ -96,7 +107,7 @@ export function App() {
     setExpired(false);
     setSession(s);
     const can = (a: string) => s.actions.includes(a);
-    if (goHome) navigate(`#/${homeFor(can)}`, { replace: true });
+    if (goHome) navigate(`#/${homeFor(s.user.role, can)}`, { replace: true });
   };
 
   if (first === 'accept') {
@@ -150,8 +161,8 @@ function SignedIn({
   const first = route.segments[0] ?? '';
 
   useEffect(() => {
-    if (first === '' || PUBLIC_ROUTES.has(first)) navigate(`#/${homeFor(context.can)}`, { replace: true });
-  }, [first, context]);
+    if (first === '' || PUBLIC_ROUTES.has(first)) navigate(`#/${homeFor(session.user.role, context.can)}`, { replace: true });
+  }, [first, context, session.user.role]);
 
   return (
     <AppContext.Provider value={context}>
@@ -186,6 +197,8 @@ function Shell({ route, children }: { route: Route; children: ReactNode }) {
   const isCurrent = (item: NavItem) =>
     path === item.path || (item.path === 'inventory' && route.segments[0] === 'endpoints') || (item.path === 'findings' && route.segments[0] === 'findings') ||
     (item.path === 'cases' && route.segments[0] === 'cases') ||
+    // A task page belongs to the list its breadcrumb names (see `TaskPage`).
+    (route.segments[0] === 'tasks' && route.segments[1] !== undefined && item.path === taskListOf(can)) ||
     (item.path === 'specs' && route.segments[0] === 'specs' && route.segments[1] !== 'generate');
 
   async function signOut() {
@@ -220,7 +233,7 @@ function Shell({ route, children }: { route: Route; children: ReactNode }) {
         >
           <span aria-hidden="true">☰</span> Menu
         </button>
-        <a className="brand" href={`#/${homeFor(can)}`}>
+        <a className="brand" href={`#/${homeFor(session.user.role, can)}`}>
           <span className="brand-mark" aria-hidden="true">
             B
           </span>
@@ -288,6 +301,12 @@ function RouteView({ route }: { route: Route }) {
       case 'findings':
         if (second === undefined) return guard('findings:read', <FindingsPage />);
         return guard('findings:read', <FindingPage key={second} id={second} />);
+      case 'remediation':
+        if (second === undefined) return guard('tasks:read', <RemediationPage />);
+        break;
+      case 'tasks':
+        if (second === undefined) return guard('tasks:write', <MyTasksPage />);
+        return guard('tasks:read', <TaskPage key={second} id={second} />);
       case 'cases':
         if (second === undefined) return guard('cases:read', <CasesPage />);
         return guard('cases:read', <CasePage key={second} id={second} />);
@@ -303,6 +322,7 @@ function RouteView({ route }: { route: Route }) {
         if (second === 'users') return guard('users:read', <UsersPage />);
         if (second === 'tokens') return guard('tokens:read', <TokensPage />);
         if (second === 'applications') return guard('applications:read', <ApplicationsPage />);
+        if (second === 'ownership') return guard('applications:read', <OwnershipPage />);
         if (second === 'audit') return guard('audit:read', <AuditPage />);
         break;
       }

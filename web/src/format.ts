@@ -9,6 +9,7 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
   timeZoneName: 'short',
 });
+const dateFormat = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: '2-digit', timeZone: 'UTC' });
 const dayFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const hourFormat = new Intl.DateTimeFormat('en-GB', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
@@ -25,6 +26,12 @@ function toDate(iso: string | null | undefined): Date | null {
 export function formatDateTime(iso: string | null | undefined): string {
   const d = toDate(iso);
   return d ? dateTimeFormat.format(d) : '—';
+}
+
+/** "08 Dec 2026": a date without the time (UTC). */
+export function formatDate(iso: string | null | undefined): string {
+  const d = toDate(iso);
+  return d ? dateFormat.format(d) : '—';
 }
 
 export function formatDay(iso: string): string {
@@ -81,4 +88,22 @@ export function prettyJson(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A due date in words, from now: "due today", "due in 3 days", "2 days overdue". Whole UTC days, as the
+ * dates are shown in UTC; the exact time goes in a title.
+ */
+export function formatDue(iso: string | null | undefined, now = Date.now()): string {
+  const d = toDate(iso);
+  if (!d) return '—';
+  const day = (t: number) => Math.floor(t / DAY_MS);
+  const days = day(d.getTime()) - day(now);
+  if (days === 0) return d.getTime() < now ? 'overdue since today' : 'due today';
+  if (days === 1) return 'due tomorrow';
+  if (days > 1) return `due in ${days} days`;
+  if (days === -1) return '1 day overdue';
+  return `${-days} days overdue`;
 }

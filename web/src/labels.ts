@@ -1,4 +1,5 @@
-import type { Role } from '../../src/contracts/identity.js';
+import type { Criticality, Role } from '../../src/contracts/identity.js';
+import type { SlaState, TaskStatus } from '../../src/contracts/remediation.js';
 import type { AuthKind, RiskLevel } from '../../src/contracts/endpoint.js';
 import type { Severity } from '../../src/contracts/finding.js';
 import type { HttpMethod } from '../../src/contracts/api-event.js';
@@ -103,3 +104,26 @@ export function threatCategoryLabel(category: string): string {
   const spaced = category.replace(/[-_]+/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+// ---- remediation tasks ---------------------------------------------------------------------------
+
+const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+  open: 'Open',
+  'in-progress': 'In progress',
+  fixed: 'Fixed, awaiting verification',
+  verified: 'Verified',
+  'risk-accepted': 'Risk accepted',
+  reopened: 'Reopened',
+};
+/** In lifecycle order. */
+export const TASK_STATUSES = Object.keys(TASK_STATUS_LABELS) as TaskStatus[];
+export const taskStatusLabel = (s: TaskStatus): string => TASK_STATUS_LABELS[s];
+
+const SLA_LABELS: Record<SlaState, string> = { 'on-track': 'On track', approaching: 'Approaching', overdue: 'Overdue', met: 'Met', missed: 'Missed' };
+export const SLA_STATES = Object.keys(SLA_LABELS) as SlaState[];
+export const slaLabel = (s: SlaState): string => SLA_LABELS[s];
+
+const CRITICALITY_LABELS: Record<Criticality, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+/** Least critical first, as in the contracts. */
+export const CRITICALITY_OPTIONS = Object.keys(CRITICALITY_LABELS) as Criticality[];
+export const criticalityLabel = (c: Criticality): string => CRITICALITY_LABELS[c];

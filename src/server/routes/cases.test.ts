@@ -229,7 +229,7 @@ describe('/api/v1/cases and friends', () => {
   });
 
   it('bounds a caller scoped to applications to their cases (handler level: no role with cases:read is scoped today)', async () => {
-    const ctx = createServerContext({ store: bw.store, pipeline: bw.pipeline, identity: bw.identity, config: bw.config, logger: bw.logger, cases: bw.cases, classInfo: bw.classInfo, secureCookies: false });
+    const ctx = createServerContext({ store: bw.store, pipeline: bw.pipeline, identity: bw.identity, config: bw.config, logger: bw.logger, cases: bw.cases, remediation: bw.remediation, trackers: bw.trackers, ownership: bw.ownership, classInfo: bw.classInfo, secureCookies: false });
     const shop = await shopCase();
     const principal: Principal = { kind: 'user', id: 'u-scoped', name: 'scoped@cases.example', role: 'soc-analyst', applications: [shop.applicationId!] };
     const call = (method: string, url: string, input: { query?: unknown; params?: unknown }) =>

@@ -100,6 +100,7 @@ export const inventoryRoutes = [
         riskDistribution: f.byRiskLevel,
         topRisky: withNames(f.topRisky, names),
         newEndpoints: f.newEndpointsByDay,
+        unownedEndpoints: f.unownedEndpoints,
         openFindingsBySeverity: findingsVisible ? f.openFindingsBySeverity : { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
         openFindingsByOwasp: findingsVisible
           ? Object.entries(f.openFindingsByOwasp)
@@ -117,7 +118,7 @@ export const inventoryRoutes = [
     action: 'inventory:read',
     response: InventorySummary,
     handler: async ({ principal, ctx }) => {
-      const { endpointsByDataClass: _c, topRisky: _t, newEndpointsByDay: _n, openFindingsByOwasp: _o, ...counts } = await ctx.store.dashboard(
+      const { endpointsByDataClass: _c, topRisky: _t, newEndpointsByDay: _n, openFindingsByOwasp: _o, unownedEndpoints: _u, ...counts } = await ctx.store.dashboard(
         applicationScope(principalOf(principal)),
         { top: 0, days: 0 },
       );

@@ -11,6 +11,7 @@ import { createLogger } from '../../util/logger.js';
 import { buildServer } from '../app.js';
 import { serverDeps } from '../serve.js';
 import { issueToken } from '../tokens.js';
+import { APPLICATION_DEFAULTS } from '../../contracts/identity.js';
 
 /** `/api/v1/specs` in process (`fastify.inject`), against a real SQLite store in a temp dir. */
 
@@ -45,7 +46,7 @@ describe('/api/v1/specs', () => {
     await app.ready();
     admin = (await issueToken(bw.store, 'admin', ['admin'])).token;
     reader = (await issueToken(bw.store, 'reader', ['read'])).token;
-    await bw.store.createApplication({ id: 'app-shop', name: 'Shop', owners: [], matchers: [{ host: '*.shop.example' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
+    await bw.store.createApplication({ ...APPLICATION_DEFAULTS, id: 'app-shop', name: 'Shop', owners: [], matchers: [{ host: '*.shop.example' }], createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' });
   });
   afterAll(async () => {
     await app.close();

@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { SpecReviewFile, type SpecGenerateInfo, type SpecReviewEntry } from '../../contracts/spec-generate.js';
-import { DomainError, invalidInput, notFound } from '../../errors/domain-errors.js';
+import { parseYamlWith, readBoundedFile } from '../../util/yaml-file.js';
 import type { ReviewDecision } from './review.js';
 
 /**
@@ -57,50 +56,13 @@ export interface ReviewFileContent {
 
 /** Reads a review file. Missing: `not_found`; anything else wrong: `invalid_input` naming the file, line and field. */
 export function readReviewFile(file: string): ReviewFileContent {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_REVIEW_BYTES) throw invalidInput(`review file ${file} is larger than ${MAX_REVIEW_BYTES / 1024 / 1024} MiB`);
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`review file ${file} not found`);
-    throw invalidInput(`review file ${file} cannot be read`);
-  }
-  return parseReviewText(text, file);
+  return parseReviewText(readBoundedFile(file, `review file ${file}`, MAX_REVIEW_BYTES), file);
 }
 
 export function parseReviewText(text: string, file: string): ReviewFileContent {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = lineCounter.linePos(e.pos[0]);
-    throw invalidInput(`review file ${file}:${pos.line}:${pos.col}: not valid YAML: ${e.message.split('\n')[0]}`);
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw invalidInput(`review file ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = SpecReviewFile.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue?.path ?? [];
-    // The nearest written node of the path, for a line number.
-    let where = '';
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as Array<string | number>, true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === 'object' && node.range) {
-        const pos = lineCounter.linePos(node.range[0]);
-        where = `:${pos.line}:${pos.col}`;
-        break;
-      }
-    }
-    throw invalidInput(`review file ${file}${where}: ${path.length ? path.join('.') : '(top level)'}: ${issue?.message ?? 'invalid'}`);
-  }
+  const data = parseYamlWith(SpecReviewFile, text, `review file ${file}`);
   return {
-    ...(parsed.data.info ? { info: parsed.data.info } : {}),
-    decisions: parsed.data.endpoints.map((d) => ({ ...d, action: d.action })),
+    ...(data.info ? { info: data.info } : {}),
+    decisions: data.endpoints.map((d) => ({ ...d, action: d.action })),
   };
 }

@@ -1,9 +1,14 @@
+import { REMEDIATION_SCHEMA } from '../sqlite-remediation.js';
 import type Database from 'better-sqlite3';
 import type { Endpoint } from '../../contracts/endpoint.js';
 import type { Finding } from '../../contracts/finding.js';
 import { endpointAuthKinds } from '../endpoint-summary.js';
 import { findingSearchText } from '../search-text.js';
-import { loadApplicationMatchers, reassignApplications } from '../sqlite-applications.js';
+import type { Application } from '../../contracts/identity.js';
+import { applicationOf } from '../../identity/applications.js';
+import { specOwnershipFactsFromText } from '../../ownership/spec-facts.js';
+import { reassignApplications, type Claims } from '../sqlite-applications.js';
+import { writeSpecFacts } from '../sqlite-ownership.js';
 
 /**
  * One schema step. Steps are append-only: once released, a step is never edited, because databases in the
@@ -332,7 +337,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         const f = JSON.parse(r.doc) as Finding;
         setFinding.run(f.owasp, f.pathTemplate, findingSearchText(f), r.id);
       }
-      reassignApplications(db, loadApplicationMatchers(db));
+      reassignApplications(db, matcherClaims(db));
     },
   },
   {
@@ -552,7 +557,86 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX suppressions_expires ON suppressions (expires_ms);
     `,
   },
+  {
+    version: 7,
+    name: 'ownership: one ordered rule list, application metadata, spec owners and tags, business criticality in endpoint risk',
+    sql: `
+      -- Small rows: the columns are simply added. Existing applications take the defaults.
+      ALTER TABLE applications ADD COLUMN team TEXT;
+      ALTER TABLE applications ADD COLUMN contacts TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE applications ADD COLUMN criticality TEXT NOT NULL DEFAULT 'medium';
+      ALTER TABLE applications ADD COLUMN data_tags TEXT NOT NULL DEFAULT '[]';
+
+      -- The one ordered list; the first rule that matches names the application. position: 0, 1, 2, ...
+      -- (rewritten whole on every change: at most 1,000 rules). match: the OwnershipMatch document.
+      CREATE TABLE ownership_rules (
+        position       INTEGER PRIMARY KEY,
+        id             TEXT NOT NULL UNIQUE,
+        application_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL,
+        match          TEXT NOT NULL,
+        note           TEXT
+      ) STRICT;
+      CREATE INDEX ownership_rules_application ON ownership_rules (application_id, position);
+
+      -- Each application's matchers become its host rules, applications in creation order (the order in
+      -- which they claimed endpoints), matchers in their order: every assignment stays what it was.
+      INSERT INTO ownership_rules (position, id, application_id, kind, match, note)
+      SELECT ROW_NUMBER() OVER (ORDER BY a.created_ms, a.id, m.key) - 1, a.id || ':' || (m.key + 1), a.id, 'host', m.value, NULL
+      FROM applications a, json_each(a.matchers) m;
+      -- The rules are the matchers now; two copies would drift.
+      ALTER TABLE applications DROP COLUMN matchers;
+
+      -- What the spec rules read of a spec's latest version: x-owner and info.contact (JSON list)...
+      ALTER TABLE specs ADD COLUMN owners TEXT NOT NULL DEFAULT '[]';
+      -- ...and its operations' tags (tag_key: lower-cased in JS).
+      CREATE TABLE spec_operation_tags (
+        spec_id TEXT NOT NULL REFERENCES specs (id) ON DELETE CASCADE,
+        method  TEXT NOT NULL,
+        path    TEXT NOT NULL,
+        tag_key TEXT NOT NULL,
+        tag     TEXT NOT NULL,
+        PRIMARY KEY (spec_id, method, path, tag_key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX spec_operation_tags_tag ON spec_operation_tags (tag_key);
+
+      -- The traffic score (the pipeline's) and the business-criticality factor of each endpoint. A side
+      -- table, not columns of endpoints (added columns land after the documents: step 3): a criticality
+      -- change re-scores from here and writes only risk_score and risk_level.
+      CREATE TABLE endpoint_risk (
+        endpoint_id TEXT PRIMARY KEY REFERENCES endpoints (id) ON DELETE CASCADE,
+        base_score  REAL NOT NULL,
+        base_level  TEXT NOT NULL,
+        -- The business-criticality RiskFactor (JSON); NULL without an application.
+        factor      TEXT
+      ) STRICT, WITHOUT ROWID;
+      -- The factors themselves come at the store's next start, with the configured weight (rescoreBusinessRisk).
+      INSERT INTO endpoint_risk (endpoint_id, base_score, base_level, factor) SELECT id, risk_score, risk_level, NULL FROM endpoints;
+    `,
+    backfill(db) {
+      const texts = db
+        .prepare('SELECT v.spec_id, v.text FROM specs s JOIN spec_versions v ON v.spec_id = s.id AND v.version = s.latest_version')
+        .all() as { spec_id: string; text: string }[];
+      for (const t of texts) writeSpecFacts(db, t.spec_id, specOwnershipFactsFromText(t.text));
+    },
+  },
+  {
+    version: 8,
+    name: 'remediation tasks, their history and the outbox; change numbers on findings',
+    sql: REMEDIATION_SCHEMA,
+  },
 ];
+
+/** Step 3 predates the rule list: it assigns with what it had, each application's matchers in creation order. */
+function matcherClaims(db: Database.Database): Claims {
+  const rows = db.prepare('SELECT id, matchers FROM applications ORDER BY created_ms, id').all() as { id: string; matchers: string }[];
+  const apps = rows.map((r) => ({ id: r.id, matchers: JSON.parse(r.matchers) as Application['matchers'] }));
+  return {
+    usesCoverage: false,
+    endpoint: (e) => applicationOf(e.host, e.pathTemplate, apps),
+    orphan: (host, pathTemplate) => applicationOf(host, pathTemplate, apps),
+  };
+}
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
 

@@ -3,8 +3,11 @@ import { formatAgo, formatDateTime, formatNumber } from '../format.js';
 import { href, pathOf } from '../router.js';
 import { SeverityBadge, StatusBadge } from './badges.js';
 
-/** A finding with its evidence and remediation advice, as text. */
-export function FindingCard({ finding }: { finding: Finding }) {
+/**
+ * A finding with its evidence and remediation advice, as text. `sample` adds the redacted sample; a task
+ * page leaves out the advice (`advice={false}`), which it shows once for all of its findings.
+ */
+export function FindingCard({ finding, sample = false, advice = true }: { finding: Finding; sample?: boolean; advice?: boolean }) {
   return (
     <article className="finding-card" aria-labelledby={`finding-${finding.id}`}>
       <header className="finding-card-header">
@@ -27,9 +30,17 @@ export function FindingCard({ finding }: { finding: Finding }) {
           </>
         )}
       </p>
-      <div className="remediation">
-        <strong>Remediation:</strong> {finding.remediation}
-      </div>
+      {sample && finding.evidence.sample && (
+        <>
+          <h4 className="h-small">Redacted sample</h4>
+          <pre className="code-block">{finding.evidence.sample}</pre>
+        </>
+      )}
+      {advice && (
+        <div className="remediation">
+          <strong>Remediation:</strong> {finding.remediation}
+        </div>
+      )}
     </article>
   );
 }

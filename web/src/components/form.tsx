@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { ErrorBanner } from './feedback.js';
+import type { Action } from './use-action.js';
 
 /**
  * A labelled form control: the `<label>` wraps the control, so the label names it without ids (the
@@ -67,6 +69,20 @@ export function ConfirmButton({
       <button type="button" className="btn btn-small" onClick={() => onAsk(false)}>
         Cancel
       </button>
+    </>
+  );
+}
+
+/** A form's last lines: the error of its last submit, then its submit button. */
+export function FormEnd({ action, busyLabel, children }: { action: Action; busyLabel: string; children: string }) {
+  return (
+    <>
+      <ErrorBanner error={action.error} />
+      <div className="form-actions">
+        <SubmitButton busy={action.busy} busyLabel={busyLabel}>
+          {children}
+        </SubmitButton>
+      </div>
     </>
   );
 }

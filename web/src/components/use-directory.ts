@@ -55,6 +55,9 @@ export interface Applications {
   options: Option[];
 }
 
+/** The filter option for endpoints and tasks of no application (`application=none`): what no ownership rule claims. */
+export const UNOWNED_OPTION: Option = { value: 'none', label: 'None (unowned)' };
+
 /** The applications the caller may read, for names and filter options. */
 export function useApplications(): Applications {
   const { api, can } = useApp();

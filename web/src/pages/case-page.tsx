@@ -20,10 +20,10 @@ import { ActorLabel, casesHref, CaseStatusBadge, CaseTarget, CategoryTags, useAs
 import { ExchangeView } from '../components/exchange-view.js';
 import { ErrorBanner, Loaded, Notice } from '../components/feedback.js';
 import { MAX_PAGE_SIZE } from '../components/list-query.js';
-import { ConfirmButton, Field, SubmitButton } from '../components/form.js';
+import { ConfirmButton, Field, FormEnd } from '../components/form.js';
 import { DetailPage, Fact, PageHeader, Section } from '../components/page.js';
 import { TableHead, TableScroll } from '../components/table.js';
-import { useAction, type Action } from '../components/use-action.js';
+import { useAction } from '../components/use-action.js';
 import { useApplications } from '../components/use-directory.js';
 import { formatAgo, formatDateTime, formatNumber, formatPercent, formatScore } from '../format.js';
 import {
@@ -254,20 +254,6 @@ function TriageSelect({ label, value, options, onChange }: { label: string; valu
         ))}
       </select>
     </Field>
-  );
-}
-
-/** A form's last lines: the error of its last submit, then its submit button. */
-function FormEnd({ action, busyLabel, children }: { action: Action; busyLabel: string; children: string }) {
-  return (
-    <>
-      <ErrorBanner error={action.error} />
-      <div className="form-actions">
-        <SubmitButton busy={action.busy} busyLabel={busyLabel}>
-          {children}
-        </SubmitButton>
-      </div>
-    </>
   );
 }
 

@@ -13,12 +13,14 @@ import { href, pathOf } from '../router.js';
 import { useLoad } from '../use-load.js';
 
 export function DashboardPage() {
-  const { api, can } = useApp();
+  const { api, can, session } = useApp();
   const dashboard = useLoad(() => api.dashboard(), 'dashboard');
+  // A workload owner's dashboard covers their applications only: unowned endpoints are outside it.
+  const unowned = session.user.role !== 'workload-owner';
   return (
     <div className="page">
       <PageHeader title="API security dashboard" subtitle="Posture of every API Bulwark has seen in your traffic." />
-      <Loaded load={dashboard}>{(d) => <DashboardBody d={d} findings={can('findings:read')} cases={can('cases:read')} />}</Loaded>
+      <Loaded load={dashboard}>{(d) => <DashboardBody d={d} findings={can('findings:read')} cases={can('cases:read')} unowned={unowned} />}</Loaded>
     </div>
   );
 }
@@ -32,7 +34,7 @@ function levelColumns<L extends string>(levels: readonly L[], label: (l: L) => s
   return levels.map((l) => ({ key: l, label: label(l), value: counts[l] ?? 0, tone: l, href: link(l) }));
 }
 
-function DashboardBody({ d, findings, cases }: { d: Dashboard; findings: boolean; cases: boolean }) {
+function DashboardBody({ d, findings, cases, unowned }: { d: Dashboard; findings: boolean; cases: boolean; unowned: boolean }) {
   const openFindings = SEVERITIES.reduce((sum, s) => sum + (d.openFindingsBySeverity[s] ?? 0), 0);
   return (
     <>
@@ -55,6 +57,17 @@ function DashboardBody({ d, findings, cases }: { d: Dashboard; findings: boolean
         <div role="listitem">
           <Tile label="Plain HTTP" value={d.plainHttp} detail={share(d.plainHttp, d.endpoints)} link={href('/inventory', { plainHttp: 'true' })} tone="warn" />
         </div>
+        {unowned && (
+          <div role="listitem">
+            <Tile
+              label="Unowned endpoints"
+              value={d.unownedEndpoints}
+              detail={d.unownedEndpoints > 0 ? 'no ownership rule claims them' : 'every endpoint has an owner'}
+              link={href('/inventory', { application: 'none' })}
+              tone={d.unownedEndpoints > 0 ? 'warn' : undefined}
+            />
+          </div>
+        )}
         {findings && (
           <div role="listitem">
             <Tile label="Open findings" value={openFindings} link={href('/findings', { status: 'open' })} tone="warn" />

@@ -7,7 +7,7 @@ import { listFromQuery, sortCaption, sortFromQuery } from '../components/list-qu
 import { PageHeader } from '../components/page.js';
 import { PagedTable } from '../components/paged-table.js';
 import { SortHeader, type Order } from '../components/table.js';
-import { useApplications } from '../components/use-directory.js';
+import { UNOWNED_OPTION, useApplications } from '../components/use-directory.js';
 import { formatAgo, formatDateTime, formatNumber } from '../format.js';
 import { AUTH_KIND_OPTIONS, authKindLabel, HTTP_METHOD_OPTIONS, RISK_LEVELS, riskLevelLabel } from '../labels.js';
 import { href, pathOf, useRoute } from '../router.js';
@@ -101,7 +101,7 @@ export function InventoryPage() {
           options={(classes.data?.items ?? []).map((c) => ({ value: c.id, label: c.title }))}
         />
         {apps.readable ? (
-          <FilterSelect name="application" label="Application" value={filters.application} options={apps.options} />
+          <FilterSelect name="application" label="Application" value={filters.application} options={[...apps.options, UNOWNED_OPTION]} />
         ) : (
           <FilterText name="application" label="Application" value={filters.application} type="text" />
         )}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ApplicationMatcher, ApplicationView, UserView } from '../../../../src/contracts/api.js';
+import type { Criticality } from '../../../../src/contracts/identity.js';
 import { useApp } from '../../app-context.js';
 import { ErrorBanner, Notice } from '../../components/feedback.js';
 import { ConfirmButton, Field, SubmitButton } from '../../components/form.js';
@@ -8,6 +9,7 @@ import { TableSection } from '../../components/table-section.js';
 import { useAction } from '../../components/use-action.js';
 import { userLabel, useUsers } from '../../components/use-directory.js';
 import { formatAgo, formatDateTime } from '../../format.js';
+import { CRITICALITY_OPTIONS, criticalityLabel } from '../../labels.js';
 import { href } from '../../router.js';
 import { useLoad } from '../../use-load.js';
 
@@ -35,13 +37,22 @@ export function ApplicationsPage() {
     <div className="page">
       <PageHeader
         title="Applications"
-        subtitle="Group APIs by host and path prefix, and give workload owners their applications."
+        subtitle="Group APIs by host and path prefix, record who owns them (team, contacts, owners) and how critical they are. Task digests go to the contacts and owners."
         actions={
           manage && editing === null ? (
-            <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: 'new' })}>
-              New application
-            </button>
-          ) : undefined
+            <>
+              <a className="btn" href={href('/settings/ownership')}>
+                Ownership rules
+              </a>
+              <button type="button" className="btn btn-primary" onClick={() => setEditing({ mode: 'new' })}>
+                New application
+              </button>
+            </>
+          ) : (
+            <a className="btn" href={href('/settings/ownership')}>
+              Ownership rules
+            </a>
+          )
         }
       />
       {notice && <Notice tone="success">{notice}</Notice>}
@@ -65,7 +76,7 @@ export function ApplicationsPage() {
         title="All applications"
         label="Applications"
         load={apps}
-        columns={['Name', 'Matchers', 'Owners', 'Updated', manage && 'Actions']}
+        columns={['Name', 'Team', 'Criticality', 'Data tags', 'Matchers', 'Owners and contacts', 'Updated', manage && 'Actions']}
         empty="No applications yet. Endpoints are then shown without one."
       >
         {(a) => (
@@ -74,7 +85,25 @@ export function ApplicationsPage() {
               <a href={href('/inventory', { application: a.id })}>{a.name}</a>
               <div className="small muted mono">{a.id}</div>
             </th>
+            <td className={a.team ? undefined : 'muted'}>{a.team ?? 'none'}</td>
             <td>
+              <span className={`badge level-${a.criticality}`}>{criticalityLabel(a.criticality)}</span>
+            </td>
+            <td>
+              {a.dataTags.length ? (
+                <span className="tags">
+                  {a.dataTags.map((t) => (
+                    <span key={t} className="tag tag-data">
+                      {t}
+                    </span>
+                  ))}
+                </span>
+              ) : (
+                <span className="muted">none</span>
+              )}
+            </td>
+            <td>
+              {a.matchers.length === 0 && <span className="muted small">none (spec rules only)</span>}
               <ul className="plain-list">
                 {a.matchers.map((m, i) => (
                   <li key={i} className="mono small">
@@ -84,7 +113,10 @@ export function ApplicationsPage() {
                 ))}
               </ul>
             </td>
-            <td className="small">{a.owners.length ? a.owners.map(users.labelOf).join(', ') : <span className="muted">none</span>}</td>
+            <td className="small">
+              {a.owners.length ? a.owners.map(users.labelOf).join(', ') : <span className="muted">no owners</span>}
+              {a.contacts.length > 0 && <div className="muted break">{a.contacts.join(', ')}</div>}
+            </td>
             <td title={formatDateTime(a.updatedAt)}>{formatAgo(a.updatedAt)}</td>
             {manage && (
               <td className="actions">
@@ -100,6 +132,9 @@ export function ApplicationsPage() {
     </div>
   );
 }
+
+/** The entries of a list typed one a line or comma-separated. */
+const words = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 
 interface MatcherDraft {
   key: number;
@@ -126,8 +161,12 @@ function ApplicationForm({
     app?.matchers.length ? app.matchers.map((m, i) => ({ key: i, host: m.host, pathPrefix: m.pathPrefix ?? '' })) : [{ key: 0, host: '', pathPrefix: '' }],
   );
   const [nextKey, setNextKey] = useState(1000);
+  const [team, setTeam] = useState(app?.team ?? '');
+  const [contacts, setContacts] = useState((app?.contacts ?? []).join('\n'));
+  const [criticality, setCriticality] = useState<Criticality>(app?.criticality ?? 'medium');
+  const [dataTags, setDataTags] = useState((app?.dataTags ?? []).join(', '));
   const save = useAction();
-  const owners_ = canUsers ? owners : ownersText.split(/[\s,]+/).filter(Boolean);
+  const owners_ = canUsers ? owners : words(ownersText);
 
   const submit = save.onSubmit(async () => {
     const body = {
@@ -136,6 +175,10 @@ function ApplicationForm({
       matchers: matchers
         .filter((m) => m.host.trim() !== '')
         .map((m): ApplicationMatcher => ({ host: m.host.trim(), ...(m.pathPrefix.trim() ? { pathPrefix: m.pathPrefix.trim() } : {}) })),
+      team: team.trim() || null,
+      contacts: words(contacts),
+      criticality,
+      dataTags: words(dataTags).map((t) => t.toLowerCase()),
     };
     onDone(app ? await api.updateApplication(app.id, body) : await api.createApplication(body));
   });
@@ -149,21 +192,45 @@ function ApplicationForm({
         <Field label="Name">
           <input type="text" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
+        <div className="form-grid">
+          <Field label="Owner team" optional>
+            <input type="text" maxLength={200} value={team} onChange={(e) => setTeam(e.target.value)} placeholder="e.g. commerce" />
+          </Field>
+          <Field label="Business criticality">
+            <select value={criticality} onChange={(e) => setCriticality(e.target.value as Criticality)}>
+              {CRITICALITY_OPTIONS.map((c) => (
+                <option key={c} value={c}>
+                  {criticalityLabel(c)}
+                </option>
+              ))}
+            </select>
+            <span className="field-hint">Feeds the risk score of the application's endpoints.</span>
+          </Field>
+          <Field label="Contacts" optional>
+            <textarea rows={2} value={contacts} onChange={(e) => setContacts(e.target.value)} placeholder="shop-team@example.com" />
+            <span className="field-hint">Email addresses, one a line or comma-separated (at most 20): task digests go here and to the owners.</span>
+          </Field>
+          <Field label="Data-protection tags" optional>
+            <input type="text" value={dataTags} onChange={(e) => setDataTags(e.target.value)} placeholder="pci, pii, gdpr" />
+            <span className="field-hint">Comma-separated, kebab-case (at most 20).</span>
+          </Field>
+        </div>
         <fieldset className="fieldset">
           <legend>Matchers</legend>
           <p className="field-hint">
             Traffic belongs to the application when its host matches (<code>*.example.com</code> matches sub-domains) and, if given, its path starts with the
-            prefix on whole segments (<code>/billing</code> matches <code>/billing/42</code>, not <code>/billingx</code>).
+            prefix on whole segments (<code>/billing</code> matches <code>/billing/42</code>, not <code>/billingx</code>). They are this application's host rules in
+            the ordered <a href={href('/settings/ownership')}>ownership rules</a>, where the first match wins; rules by spec title, tag or owner are edited there.
           </p>
           {matchers.map((m, i) => (
             <div key={m.key} className="matcher-row">
               <Field label={`Host ${i + 1}`}>
-                <input type="text" required={i === 0} maxLength={253} value={m.host} placeholder="api.example.com" onChange={(e) => update(m.key, { host: e.target.value })} />
+                <input type="text" maxLength={253} value={m.host} placeholder="api.example.com" onChange={(e) => update(m.key, { host: e.target.value })} />
               </Field>
               <Field label={`Path prefix ${i + 1}`}>
                 <input type="text" maxLength={512} value={m.pathPrefix} placeholder="/billing (optional)" pattern="/.*" title="Starts with /" onChange={(e) => update(m.key, { pathPrefix: e.target.value })} />
               </Field>
-              <button type="button" className="btn btn-small" disabled={matchers.length === 1} onClick={() => setMatchers(matchers.filter((x) => x.key !== m.key))}>
+              <button type="button" className="btn btn-small" onClick={() => setMatchers(matchers.filter((x) => x.key !== m.key))}>
                 Remove<span className="visually-hidden"> matcher {i + 1}</span>
               </button>
             </div>
