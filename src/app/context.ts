@@ -85,7 +85,7 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
     // Endpoints no rule claims become findings after each flush.
     ownership,
     // New and changed findings become remediation tasks, and fixes are checked, after every flush.
-    ...(config.remediation.enabled ? { afterFlush: () => remediation.sync() } : {}),
+    ...(config.remediation.enabled ? { afterFlush: () => remediation.sync({ traffic: true }) } : {}),
   });
   await pipeline.open();
   const identity = createIdentityService({

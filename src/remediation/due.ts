@@ -24,7 +24,7 @@ export function approachMs(createdMs: number, dueMs: number): number {
  * The SLA state at `now`: active tasks are on track, approaching (the last quarter of their window, at
  * least a day) or overdue; closed ones met or missed their date. The store filters with the same bounds.
  */
-export function slaState(t: { status: TaskStatus; createdAt: string; dueAt: string; closedAt: string | null }, now: Date): SlaState {
+export function slaState(t: { status: TaskStatus; createdAt: string; dueAt: string; closedAt: string | null; dueFrom?: string }, now: Date): SlaState {
   const due = Date.parse(t.dueAt);
   if (!ACTIVE_TASK_STATUSES.includes(t.status)) {
     const closed = t.closedAt === null ? now.getTime() : Date.parse(t.closedAt);
@@ -32,6 +32,6 @@ export function slaState(t: { status: TaskStatus; createdAt: string; dueAt: stri
   }
   const n = now.getTime();
   if (n >= due) return 'overdue';
-  if (n >= approachMs(Date.parse(t.createdAt), due)) return 'approaching';
+  if (n >= approachMs(Date.parse(t.dueFrom ?? t.createdAt), due)) return 'approaching';
   return 'on-track';
 }

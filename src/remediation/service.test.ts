@@ -197,6 +197,11 @@ paths:
     expect(after.task.status).toBe('verified');
     expect(after.task.verification).toMatchObject({ source: 'spec-version' });
     expect(after.task.verification!.summary).toMatch(/^the latest spec version no longer has/);
+
+    // A later version brings the problem back: the task reopens.
+    await registry.importSpec(LOCAL_OPERATOR, { specId: first.spec.id, text: spec(false), fileName: 'shop.yaml' });
+    await bw.remediation.sync();
+    expect((await bw.remediation.taskDetail(security.id, null)).task).toMatchObject({ status: 'reopened', reopenCount: 1 });
   });
 });
 

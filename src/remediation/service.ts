@@ -6,6 +6,7 @@ import {
   TaskListQuery,
   TaskUpdate,
   type DigestMessage,
+  type OutboxMessage,
   type OutboxEntry,
   type OwnerGroup,
   type RemediationTask,
@@ -22,12 +23,12 @@ import { ROLE_PERMISSIONS, applicationScope, assertCan, inScope, type Action } f
 import { UNASSIGNED_APPLICATION, type NewOutboxEntry, type Page, type StoredTask, type Store, type TaskBatch, type TaskQuery, type TaskRecord } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { RemediationCoreConfig } from './config.js';
-import { SendError, type DeliveryChannel } from './delivery/channel.js';
+import { SendError, type DeliveryChannel, type DeliveryResult } from './delivery/channel.js';
 import { HttpSendError } from './delivery/http.js';
 import { slaState } from './due.js';
 import { taskIdOf } from './grouping.js';
 import { changeMessage, routeMessage, taskBrief, ticketMessage } from './notify.js';
-import { expireAcceptance, planSync, stripStored, taskEvent, verifyTasks, SYNC_CURSOR_KEY, type SyncChange } from './sync.js';
+import { markFixed, expireAcceptance, planSync, stripStored, taskEvent, verifyTasks, SYNC_CURSOR_KEY, type SyncChange } from './sync.js';
 
 export interface RemediationDeps {
   store: Store;
@@ -68,7 +69,11 @@ export interface DeliveryReport {
  * await remediation.deliverDue();                             // the outbox worker
  */
 export interface RemediationService {
-  sync(): Promise<SyncReport>;
+  /**
+   * Findings changed since the last sync into tasks, then verification. `traffic`: right after an ingestion
+   * flush (both its endpoint calls and its findings stored), when fixed tasks may be verified from traffic.
+   */
+  sync(opts?: { traffic?: boolean }): Promise<SyncReport>;
   listTasks(query: TaskListQuery, caller: Reader): Promise<Page<RemediationTask>>;
   taskDetail(id: string, caller: Reader): Promise<TaskDetail>;
   updateTask(id: string, patch: TaskUpdate, caller: Caller): Promise<RemediationTask>;
@@ -101,6 +106,9 @@ const DIGEST_PAGE = 200;
 const DIGEST_MAX_TASKS = 10_000;
 const DELIVERY_BATCH = 50;
 const DAY_MS = 86_400_000;
+/** Fixed tasks checked against traffic per sync, and SLA changes handled per run. */
+const MAX_FIXED_CHECKED = 10_000;
+const SLA_BATCH = 500;
 
 export function createRemediationService(deps: RemediationDeps): RemediationService {
   const { store, config, logger } = deps;
@@ -123,7 +131,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
   const actorOf = (caller: Caller): TaskActor => ({ kind: caller.principal.kind, id: caller.principal.id, label: caller.principal.name });
 
   function view(t: StoredTask): RemediationTask {
-    const { fixCheck: _f, notified: _n, slaAnnounced: _s, findingCountSum: _c, ...rest } = t;
+    const { fixCheck: _f, notified: _n, slaAnnounced: _s, findingCountSum: _c, dueFrom: _d, ...rest } = t;
     return { ...rest, sla: slaState(t, now()) };
   }
 
@@ -150,7 +158,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     const out: NewOutboxEntry[] = [];
     for (const { task, event } of changes) {
       const stored = await store.getTask(task.id);
-      const t: RemediationTask = stored ? view({ ...stored, ...task }) : view({ ...task, ref: '', findingCount: 0, openFindings: 0, findingCountSum: 0 });
+      const t: RemediationTask = view({ ...(stored ?? { ref: '', findingCount: 0, openFindings: 0, findingCountSum: 0 }), ...task });
       const appName = task.applicationId === null ? null : (names.get(task.applicationId)?.name ?? null);
       out.push(...routeMessage([...channels.values()], changeMessage(event, t, appName, config.consoleUrl), task.id, at, newId));
       if (task.ticket && (event.kind === 'status' || event.kind === 'verified' || event.kind === 'reopened')) {
@@ -186,7 +194,18 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     return out;
   }
 
-  async function syncOnce(): Promise<SyncReport> {
+  /** Fixed tasks, all of them (bounded): a working fix changes no finding, so only this list reaches it. */
+  async function fixedTasks(): Promise<StoredTask[]> {
+    const out: StoredTask[] = [];
+    for (let offset = 0; offset < MAX_FIXED_CHECKED; offset += DIGEST_PAGE) {
+      const page = await store.listTasks({ statuses: ['fixed'], now: now().toISOString(), limit: DIGEST_PAGE, offset, sort: 'created' });
+      out.push(...page.items);
+      if (page.items.length < DIGEST_PAGE) break;
+    }
+    return out;
+  }
+
+  async function syncOnce(traffic: boolean): Promise<SyncReport> {
     const report: SyncReport = { findings: 0, created: 0, verified: 0, reopened: 0 };
     let cursor = (await store.getMeta<number>(SYNC_CURSOR_KEY)) ?? 0;
     const touched = new Set<string>();
@@ -202,11 +221,11 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
       for (const id of plan.touched) touched.add(id);
       cursor = changed.at(-1)!.seq;
     }
-    // Verification: the tasks the findings touched, plus every fixed task (traffic may have verified it).
-    const fixed = await store.listTasks({ statuses: ['fixed'], now: now().toISOString(), limit: 200, sort: 'updated' });
-    const candidates = [...(await store.getTasks([...touched])), ...fixed.items.filter((t) => !touched.has(t.id))];
+    // Verification: the tasks the findings touched, plus, after a flush, every fixed task (traffic may have verified it).
+    const fixed = traffic ? (await fixedTasks()).filter((t) => !touched.has(t.id)) : [];
+    const candidates = [...(await store.getTasks([...touched])), ...fixed];
     const at = now().toISOString();
-    const changes = verifyTasks(candidates, await endpointCallsOf(candidates), config, at, newId);
+    const changes = verifyTasks(candidates, traffic ? await endpointCallsOf(candidates) : new Map(), config, at, newId, { traffic });
     for (const c of changes) {
       if (c.event.kind === 'verified') report.verified++;
       if (c.event.kind === 'reopened') report.reopened++;
@@ -254,7 +273,11 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
   /** Queues digests for the given tasks (all digestable ones when absent), one per application with recipients. */
   async function digestsFor(tasks: readonly StoredTask[], at: string, isNew: (t: StoredTask) => boolean): Promise<{ batch: TaskBatch; digests: number; tasks: number }> {
     const byApp = new Map<string | null, StoredTask[]>();
-    for (const t of tasks) byApp.set(t.applicationId, [...(byApp.get(t.applicationId) ?? []), t]);
+    for (const t of tasks) {
+      const list = byApp.get(t.applicationId);
+      if (list) list.push(t);
+      else byApp.set(t.applicationId, [t]);
+    }
     const apps = await applicationNames(byApp.keys());
     const batch: TaskBatch = { tasks: [], events: [], outbox: [] };
     let digests = 0;
@@ -311,24 +334,41 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     return out;
   }
 
+  async function endpointCalls(endpointId: string | null): Promise<number | null> {
+    const e = endpointId === null ? null : await store.getEndpoint(endpointId);
+    return e ? e.calls : null;
+  }
+
+  /**
+   * A ticket message as of now: a ticket opened since it was queued (an earlier message of the same task) is
+   * updated instead of a second one being opened.
+   */
+  async function current(message: OutboxMessage, taskId: string | null): Promise<OutboxMessage> {
+    if (message.kind !== 'ticket' || taskId === null || message.ticket.ticket !== null) return message;
+    const t = await store.getTask(taskId);
+    return t?.ticket ? { kind: 'ticket', ticket: { ...message.ticket, ticket: t.ticket } } : message;
+  }
+
   function backoffMs(attempts: number): number {
     const base = config.delivery.backoffSeconds * 1000 * 2 ** Math.max(0, attempts - 1);
     const capped = Math.min(base, config.delivery.maxBackoffSeconds * 1000);
     return Math.round(capped * (1 + Math.random() * 0.2));
   }
 
+  /** The ticket a send made or updated, onto the task as it is now (a status a webhook set meanwhile is kept). */
   async function applyTicket(taskId: string, ticket: TicketRef): Promise<void> {
     const t = await store.getTask(taskId);
     if (!t) return;
     const at = now().toISOString();
     const before = t.ticket?.key ?? null;
-    const record = { ...stripStored(t), ticket, updatedAt: at };
+    const same = t.ticket !== null && t.ticket.system === ticket.system && t.ticket.key === ticket.key;
+    const record = { ...stripStored(t), ticket: same ? { ...t.ticket!, url: ticket.url } : ticket, updatedAt: at };
     const events = before === ticket.key ? [] : [taskEvent(newId, t.id, at, 'ticket', before, ticket.key, `${ticket.system} ${ticket.key} ${ticket.url}`)];
     await store.saveTaskBatch({ tasks: [record], events });
   }
 
   return {
-    sync: () => serial(syncOnce),
+    sync: (opts = {}) => serial(() => syncOnce(opts.traffic ?? false)),
 
     async listTasks(query, caller) {
       allowed(caller, 'tasks:read');
@@ -365,15 +405,8 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
           if (t.status === 'verified' || t.status === 'risk-accepted') {
             throw invalidInput(`task ${t.ref} is ${t.status}: Bulwark reopens it when the problem comes back${t.status === 'risk-accepted' ? ' or the acceptance expires' : ''}`);
           }
-          next.status = p.status;
-          if (p.status === 'fixed') {
-            const endpoint = t.endpointId === null ? null : await store.getEndpoint(t.endpointId);
-            next.fixCheck = { at, endpointCalls: endpoint ? endpoint.calls : null, findingCountSum: t.findingCountSum };
-            next.closedAt = at;
-          } else {
-            next.fixCheck = null;
-            next.closedAt = null;
-          }
+          if (p.status === 'fixed') Object.assign(next, markFixed(next, t, await endpointCalls(t.endpointId), at));
+          else Object.assign(next, { status: p.status, fixCheck: null, closedAt: null });
           changes.push({ task: next, event: taskEvent(newId, id, at, 'status', t.status, p.status, null, actor) });
         }
         if (p.assignee !== undefined && p.assignee !== t.assignee) {
@@ -383,6 +416,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
         }
         if (p.dueAt !== undefined && p.dueAt !== t.dueAt) {
           next.dueAt = new Date(p.dueAt).toISOString();
+          next.dueFrom = at;
           next.slaAnnounced = null;
           events.push(taskEvent(newId, id, at, 'due', t.dueAt, next.dueAt, null, actor));
         }
@@ -505,16 +539,15 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
       return serial(async () => {
         const at = now();
         const iso = at.toISOString();
-        const accepted = await store.listTasks({ statuses: ['risk-accepted'], now: iso, limit: 200, sort: 'due' });
         const changes: SyncChange[] = [];
-        for (const t of accepted.items) {
-          if (t.riskAcceptance && Date.parse(t.riskAcceptance.expiresAt) <= at.getTime()) changes.push(expireAcceptance(t, config, iso, newId));
+        // Both lists shrink as they are handled (expired acceptances reopen, announced states are marked): the
+        // first page is always what is left, up to a bound per run.
+        for (const t of (await store.listTasks({ acceptanceExpired: true, now: iso, limit: SLA_BATCH, sort: 'due' })).items) {
+          changes.push(expireAcceptance(t, config, iso, newId));
         }
         const expired = changes.length;
-        const late = await store.listTasks({ statuses: [...ACTIVE_TASK_STATUSES], sla: ['approaching', 'overdue'], now: iso, limit: 200, sort: 'due' });
-        for (const t of late.items) {
+        for (const t of (await store.listTasks({ slaUnannounced: true, now: iso, limit: SLA_BATCH, sort: 'due' })).items) {
           const state = slaState(t, at);
-          if (t.slaAnnounced === state) continue;
           const next = { ...stripStored(t), slaAnnounced: state };
           changes.push({ task: next, event: taskEvent(newId, t.id, iso, 'sla', t.slaAnnounced, state, state === 'overdue' ? `overdue since ${t.dueAt}` : `due ${t.dueAt}`) });
         }
@@ -534,11 +567,9 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
           report.dead++;
           continue;
         }
+        let result: DeliveryResult;
         try {
-          const result = await channel.send(entry.message, { messageId: entry.id });
-          await store.settleOutbox(entry.id, { status: 'sent', at: now().toISOString() });
-          report.sent++;
-          if (result.ticket && entry.taskId) await serial(() => applyTicket(entry.taskId!, result.ticket!));
+          result = await channel.send(await current(entry.message, entry.taskId), { messageId: entry.id });
         } catch (err) {
           const e = err instanceof SendError ? err : new SendError((err as Error)?.message?.slice(0, 200) ?? 'error', true);
           if (!e.retryable || tries >= config.delivery.maxAttempts) {
@@ -551,7 +582,11 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
             await store.settleOutbox(entry.id, { status: 'pending', nextAttemptAt: new Date(now().getTime() + waitMs).toISOString(), error: e.reason });
             report.retried++;
           }
+          continue;
         }
+        await store.settleOutbox(entry.id, { status: 'sent', at: now().toISOString() });
+        report.sent++;
+        if (result.ticket && entry.taskId) await serial(() => applyTicket(entry.taskId!, result.ticket!));
       }
       return report;
     },
@@ -574,8 +609,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
 
     ticketStatus(system, key, status) {
       return serial(async () => {
-        const page = await store.listTasks({ search: key, now: now().toISOString(), limit: 20 });
-        const t = page.items.find((x) => x.ticket?.system === system && x.ticket.key === key);
+        const t = (await store.listTasks({ ticket: { system, key }, now: now().toISOString(), limit: 1 })).items[0];
         if (!t) return false;
         const at = now().toISOString();
         const next: TaskRecord = { ...stripStored(t), ticket: { ...t.ticket!, status: status.name, syncedAt: at }, updatedAt: at };
@@ -584,10 +618,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
         const events: TaskEvent[] = [];
         const active = ACTIVE_TASK_STATUSES.includes(t.status);
         if (status.category === 'done' && active) {
-          next.status = 'fixed';
-          const endpoint = t.endpointId === null ? null : await store.getEndpoint(t.endpointId);
-          next.fixCheck = { at, endpointCalls: endpoint ? endpoint.calls : null, findingCountSum: t.findingCountSum };
-          next.closedAt = at;
+          Object.assign(next, markFixed(next, t, await endpointCalls(t.endpointId), at));
           changes.push({ task: next, event: taskEvent(newId, t.id, at, 'status', t.status, 'fixed', `${system} ${key} is ${status.name}`, actor) });
         } else if (status.category === 'indeterminate' && (t.status === 'open' || t.status === 'reopened')) {
           next.status = 'in-progress';

@@ -46,7 +46,7 @@ export function planSync(
   const minRank = SEVERITY_RANK[config.minSeverity];
   for (const { finding: f } of changed) {
     const id = taskIdOf(f);
-    let t = tasks.get(id) ?? existing.get(id);
+    let t: TaskRecord | undefined = tasks.get(id) ?? existing.get(id);
     const qualifies = f.status === 'open' && SEVERITY_RANK[f.severity] >= minRank;
     if (!t) {
       if (!qualifies) continue;
@@ -79,6 +79,7 @@ export function planSync(
         fixCheck: null,
         notified: false,
         slaAnnounced: null,
+        dueFrom: at,
       };
       changes.push({ task: t, event: taskEvent(newId, id, at, 'created', null, 'open', `${f.title} on ${where(f)}`) });
     } else {
@@ -87,7 +88,10 @@ export function planSync(
         const before = t.severity;
         t.severity = maxSeverity(t.severity, f.severity);
         const sooner = dueAt(at, t.severity, config.dueDays);
-        if (ACTIVE_TASK_STATUSES.includes(t.status) && sooner < t.dueAt) t.dueAt = sooner;
+        if (ACTIVE_TASK_STATUSES.includes(t.status) && sooner < t.dueAt) {
+          t.dueAt = sooner;
+          t.dueFrom = at;
+        }
         events.push(taskEvent(newId, id, at, 'findings', before, t.severity, `severity raised by a new ${f.severity} finding`));
       }
       if (f.applicationId !== undefined) t.applicationId = f.applicationId;
@@ -107,7 +111,9 @@ export function planSync(
  * - a fixed or verified task whose findings occurred again since it was marked fixed reopens;
  * - a task whose findings are all resolved (a new spec version, a re-audit, a resolved finding) is verified,
  *   whatever its status but risk-accepted ones keep their acceptance until it expires;
- * - a fixed task on an endpoint that has had `minCalls` calls since, none showing the problem, is verified.
+ * - a fixed task on an endpoint that has had `minCalls` calls since, none showing the problem, is verified
+ *   (only with `traffic`: right after a flush stored both the calls and the findings, never between them);
+ * - a task verified when its findings were resolved reopens when one is open again.
  * `endpointCalls` gives the current calls of an endpoint (null when it is gone).
  */
 export function verifyTasks(
@@ -116,6 +122,7 @@ export function verifyTasks(
   config: RemediationCoreConfig,
   at: string,
   newId: () => string,
+  opts: { traffic: boolean } = { traffic: true },
 ): SyncChange[] {
   const out: SyncChange[] = [];
   for (const stored of tasks) {
@@ -126,24 +133,35 @@ export function verifyTasks(
       out.push(reopen(t, at, newId, config, `seen again: ${more} more occurrence${more === 1 ? '' : 's'} since it was marked fixed at ${check.at}`));
       continue;
     }
+    if (t.status === 'verified' && stored.openFindings > 0 && !check) {
+      // Verified without a fix check (its findings were resolved): a finding open again is the problem back.
+      out.push(reopen(t, at, newId, config, `seen again: ${stored.openFindings} finding${stored.openFindings === 1 ? ' is' : 's are'} open again after the task was verified`));
+      continue;
+    }
     if (t.status === 'verified' || t.status === 'risk-accepted') continue;
     if (stored.findingCount > 0 && stored.openFindings === 0) {
       const source: VerificationEvidence['source'] = t.source === 'spec-audit' ? 'spec-version' : 'finding-resolved';
       const what = t.source === 'spec-audit' ? 'the latest spec version no longer has' : 'every finding of the task is resolved:';
-      out.push(verify(t, at, newId, { at, source, summary: `${what} ${t.title} (${stored.findingCount} finding${stored.findingCount === 1 ? '' : 's'})` }));
+      out.push(verify(t, stored.findingCountSum, at, newId, { at, source, summary: `${what} ${t.title} (${stored.findingCount} finding${stored.findingCount === 1 ? '' : 's'})` }));
       continue;
     }
+    if (!opts.traffic) continue;
     if (t.status === 'fixed' && check && check.endpointCalls !== null && t.endpointId !== null) {
       const calls = endpointCalls.get(t.endpointId);
       if (calls === undefined || calls === null) continue;
       const since = calls - check.endpointCalls;
       if (since >= config.verification.minCalls) {
         const summary = `${since} calls to ${t.method ?? ''} ${t.pathTemplate ?? t.host} since it was marked fixed at ${check.at}; none showed "${t.title}" again`.replace(/\s+/g, ' ');
-        out.push(verify(t, at, newId, { at, source: 'traffic', summary }));
+        out.push(verify(t, stored.findingCountSum, at, newId, { at, source: 'traffic', summary }));
       }
     }
   }
   return out;
+}
+
+/** The owner (or the tracker) says it is fixed: what Bulwark will compare later traffic with. */
+export function markFixed(t: TaskRecord, stored: Pick<StoredTask, 'findingCountSum'>, endpointCalls: number | null, at: string): TaskRecord {
+  return { ...t, status: 'fixed', fixCheck: { at, endpointCalls, findingCountSum: stored.findingCountSum }, closedAt: at, updatedAt: at };
 }
 
 /** A risk acceptance past its expiry reopens its task. */
@@ -152,8 +170,10 @@ export function expireAcceptance(t: TaskRecord, config: RemediationCoreConfig, a
   return reopen(stripStored(t), at, newId, config, `the risk acceptance by ${who} expired at ${t.riskAcceptance?.expiresAt ?? at}`);
 }
 
-function verify(t: TaskRecord, at: string, newId: () => string, evidence: VerificationEvidence): SyncChange {
+/** Verified; the fix check is kept (or taken now), so that the problem coming back reopens the task. */
+function verify(t: TaskRecord, findingCountSum: number, at: string, newId: () => string, evidence: VerificationEvidence): SyncChange {
   const from = t.status;
+  t.fixCheck = t.fixCheck ?? { at, endpointCalls: null, findingCountSum };
   t.status = 'verified';
   t.verification = evidence;
   t.closedAt = t.closedAt ?? at;
@@ -165,6 +185,7 @@ function verify(t: TaskRecord, at: string, newId: () => string, evidence: Verifi
 function reopen(t: TaskRecord, at: string, newId: () => string, config: RemediationCoreConfig, why: string): SyncChange {
   const from = t.status;
   t.dueAt = dueAt(at, t.severity, config.dueDays);
+  t.dueFrom = at;
   t.status = 'reopened';
   t.reopenCount += 1;
   t.closedAt = null;

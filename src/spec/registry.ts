@@ -240,7 +240,8 @@ export function createSpecRegistry(deps: SpecRegistryDeps): SpecRegistry {
       result = { spec, version: spec.latest, created: true };
     }
     // The version's audit findings join the one findings model (remediation tasks); what it dropped is resolved.
-    if (result.created) await store.saveSpecFindings(result.spec.id, specFindings(result.spec.id, result.spec.hosts, version.createdAt, version.findings), version.createdAt);
+    // All of them, not the stored cut: a finding past the cut is not gone.
+    if (result.created) await store.saveSpecFindings(result.spec.id, specFindings(result.spec.id, result.spec.hosts, version.createdAt, findings.map(findingView)), version.createdAt);
     await audit.append({
       actor,
       action: 'spec.import',

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { SEVERITY_RANK, type Finding, type Severity } from '../contracts/finding.js';
 import { ACTIVE_TASK_STATUSES, type OutboxEntry, type OutboxMessage, type TaskEvent } from '../contracts/remediation.js';
 import { approachMs } from '../remediation/due.js';
+import type { findingChangeNumbers } from './finding-changes.js';
 import { pageBounds } from './paging.js';
 import { conditions, isEmptyScope } from './sqlite-conditions.js';
 import type {
@@ -45,6 +46,10 @@ export const REMEDIATION_SCHEMA = `
     updated_ms     INTEGER NOT NULL,
     expires_ms     INTEGER,
     notified       INTEGER NOT NULL,
+    -- The last SLA state announced, so that each change is announced once.
+    sla_announced  TEXT,
+    -- '<system>:<key>' of the task's ticket, for the trackers' webhooks.
+    ticket_ref     TEXT,
     search_text    TEXT NOT NULL,
     doc            TEXT NOT NULL
   ) STRICT;
@@ -54,6 +59,7 @@ export const REMEDIATION_SCHEMA = `
   CREATE INDEX remediation_tasks_status      ON remediation_tasks (status, updated_ms);
   CREATE INDEX remediation_tasks_endpoint    ON remediation_tasks (endpoint_id);
   CREATE INDEX remediation_tasks_expires     ON remediation_tasks (expires_ms) WHERE expires_ms IS NOT NULL;
+  CREATE INDEX remediation_tasks_ticket      ON remediation_tasks (ticket_ref) WHERE ticket_ref IS NOT NULL;
 
   -- A finding belongs to one task (its group); no foreign key to findings: a deleted endpoint's findings go,
   -- the task keeps its history and counts only what is left.
@@ -161,28 +167,27 @@ function toOutboxEntry(r: OutboxRow): OutboxEntry {
  * The SQLite side of remediation (schema step 8). A task row is its document plus the columns lists filter
  * and sort on, rewritten together; its finding counts are read through the links, so they never go stale.
  */
-export function connectRemediation(db: Database.Database, cached: (sql: string) => Database.Statement) {
+export function connectRemediation(db: Database.Database, cached: (sql: string) => Database.Statement, changes: ReturnType<typeof findingChangeNumbers>) {
   const st = {
     changed: db.prepare(`SELECT change_seq, doc, status, application_id FROM findings WHERE change_seq > ? ORDER BY change_seq LIMIT ?`),
     nextRef: db.prepare('SELECT COALESCE(MAX(ref_no), 0) + 1 FROM remediation_tasks').pluck(),
     refOf: db.prepare('SELECT ref_no FROM remediation_tasks WHERE id = ?').pluck(),
     upsertTask: db.prepare(`
       INSERT INTO remediation_tasks (id, ref_no, status, active, severity_rank, application_id, assignee, endpoint_id, due_ms, approach_ms,
-        closed_ms, created_ms, updated_ms, expires_ms, notified, search_text, doc)
+        closed_ms, created_ms, updated_ms, expires_ms, notified, sla_announced, ticket_ref, search_text, doc)
       VALUES (@id, @ref_no, @status, @active, @severity_rank, @application_id, @assignee, @endpoint_id, @due_ms, @approach_ms,
-        @closed_ms, @created_ms, @updated_ms, @expires_ms, @notified, @search_text, @doc)
+        @closed_ms, @created_ms, @updated_ms, @expires_ms, @notified, @sla_announced, @ticket_ref, @search_text, @doc)
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, active = excluded.active, severity_rank = excluded.severity_rank,
-        application_id = excluded.application_id, assignee = excluded.assignee, endpoint_id = excluded.endpoint_id,
+        assignee = excluded.assignee, endpoint_id = excluded.endpoint_id,
         due_ms = excluded.due_ms, approach_ms = excluded.approach_ms, closed_ms = excluded.closed_ms, updated_ms = excluded.updated_ms,
-        expires_ms = excluded.expires_ms, notified = excluded.notified, search_text = excluded.search_text, doc = excluded.doc`),
+        expires_ms = excluded.expires_ms, notified = excluded.notified, sla_announced = excluded.sla_announced,
+        ticket_ref = excluded.ticket_ref, search_text = excluded.search_text, doc = excluded.doc`),
     link: db.prepare('INSERT INTO remediation_task_findings (finding_id, task_id) VALUES (?, ?) ON CONFLICT (finding_id) DO UPDATE SET task_id = excluded.task_id'),
     insertEvent: db.prepare('INSERT OR IGNORE INTO remediation_events (id, task_id, doc) VALUES (?, ?, ?)'),
     insertOutbox: db.prepare(`
       INSERT OR IGNORE INTO outbox (id, channel, kind, task_id, status, attempts, next_attempt_ms, last_error, created_ms, sent_ms, message)
       VALUES (?, ?, ?, ?, 'pending', 0, ?, NULL, ?, NULL, ?)`),
-    lastChangeSeq: db.prepare('SELECT COALESCE(MAX(change_seq), 0) FROM findings').pluck(),
     openTaskFindings: db.prepare(`SELECT f.id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id WHERE l.task_id = ? AND f.status = 'open'`).pluck(),
-    resolveFinding: db.prepare("UPDATE findings SET status = 'resolved', resolved_at = ?, change_seq = ? WHERE id = ?"),
     setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     getTask: db.prepare(`${TASK_SELECT} WHERE t.id = ?`),
     taskFindings: db.prepare(`
@@ -207,6 +212,12 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
         AND application_id IS NOT (
         SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
         WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1)`),
+    // The same for one task: after a batch's links are written (the application is never the caller's copy).
+    taskFollows: db.prepare(`
+      UPDATE remediation_tasks SET application_id = (
+        SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
+        WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1)
+      WHERE id = ? AND EXISTS (SELECT 1 FROM remediation_task_findings l WHERE l.task_id = remediation_tasks.id)`),
     endpointTasksFollow: db.prepare('UPDATE remediation_tasks SET application_id = ? WHERE endpoint_id = ? AND application_id IS NOT ?'),
   };
 
@@ -226,17 +237,20 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
         assignee: t.assignee,
         endpoint_id: t.endpointId,
         due_ms: dueMs,
-        approach_ms: approachMs(createdMs, dueMs),
+        approach_ms: approachMs(timestampMs(t.dueFrom), dueMs),
         closed_ms: t.closedAt === null ? null : timestampMs(t.closedAt),
         created_ms: createdMs,
         updated_ms: timestampMs(t.updatedAt),
         expires_ms: t.status === 'risk-accepted' && t.riskAcceptance ? timestampMs(t.riskAcceptance.expiresAt) : null,
         notified: t.notified ? 1 : 0,
+        sla_announced: t.slaAnnounced,
+        ticket_ref: t.ticket ? `${t.ticket.system}:${t.ticket.key}` : null,
         search_text: searchText(t),
         doc: JSON.stringify(t),
       });
     }
     for (const l of b.links ?? []) st.link.run(l.findingId, l.taskId);
+    for (const t of b.tasks ?? []) st.taskFollows.run(t.id);
     for (const e of b.events ?? []) st.insertEvent.run(e.id, e.taskId, JSON.stringify(e));
     for (const o of b.outbox ?? []) {
       const ms = timestampMs(o.createdAt);
@@ -244,10 +258,7 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
     }
     for (const [k, v] of Object.entries(b.meta ?? {})) st.setMeta.run(k, JSON.stringify(v));
     if (b.resolveFindingsOf?.taskIds.length) {
-      let changeSeq = st.lastChangeSeq.get() as number;
-      for (const taskId of b.resolveFindingsOf.taskIds) {
-        for (const id of st.openTaskFindings.all(taskId) as string[]) st.resolveFinding.run(b.resolveFindingsOf.at, ++changeSeq, id);
-      }
+      changes.resolve(b.resolveFindingsOf.taskIds.flatMap((taskId) => st.openTaskFindings.all(taskId) as string[]), b.resolveFindingsOf.at);
     }
   });
 
@@ -268,6 +279,16 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
     else if (q.assignee !== undefined) w.add('t.assignee = ?', q.assignee);
     if (q.endpointId !== undefined) w.add('t.endpoint_id = ?', q.endpointId);
     if (q.digestable) w.add('t.active = 1 AND (t.notified = 0 OR t.due_ms <= ?)', nowMs);
+    if (q.slaUnannounced) {
+      w.add(
+        "t.active = 1 AND ((t.due_ms <= ? AND t.sla_announced IS NOT 'overdue') OR (t.approach_ms <= ? AND t.due_ms > ? AND t.sla_announced IS NOT 'approaching'))",
+        nowMs,
+        nowMs,
+        nowMs,
+      );
+    }
+    if (q.acceptanceExpired) w.add("t.status = 'risk-accepted' AND t.expires_ms <= ?", nowMs);
+    if (q.ticket) w.add('t.ticket_ref = ?', `${q.ticket.system}:${q.ticket.key}`);
     if (q.sla?.length) {
       const parts: string[] = [];
       const params: number[] = [];

@@ -71,6 +71,7 @@ import { timestampMs } from './timestamps.js';
 import { connectConformance, COVERAGE_COLUMN, parseCoverage } from './sqlite-conformance.js';
 import { connectCases } from './sqlite-cases.js';
 import { connectRemediation } from './sqlite-remediation.js';
+import { findingChangeNumbers } from './finding-changes.js';
 import { conditions, isEmptyScope, type Conditions } from './sqlite-conditions.js';
 
 export interface SqliteStoreOptions {
@@ -616,16 +617,12 @@ function connect(db: Database.Database, risk: BusinessRiskSettings) {
         spec_id = excluded.spec_id`),
     specApplication: db.prepare('SELECT application_id FROM specs WHERE id = ?').pluck(),
     openSpecFindings: db.prepare("SELECT id FROM findings WHERE spec_id = ? AND status = 'open'").pluck(),
-    resolveFinding: db.prepare("UPDATE findings SET status = 'resolved', resolved_at = ?, change_seq = ? WHERE id = ?"),
-    lastChangeSeq: db.prepare('SELECT COALESCE(MAX(change_seq), 0) FROM findings').pluck(),
-    setChangeSeq: db.prepare('UPDATE findings SET change_seq = ? WHERE id = ?'),
     // Arrays travel as one JSON parameter: no limit on bound variables, one cached statement.
-    resolveFindings: db.prepare(`
-      UPDATE findings SET status = 'resolved', resolved_at = ?
+    openFindingsNotIn: db.prepare(`
+      SELECT id FROM findings
       WHERE status = 'open'
         AND endpoint_id IN (SELECT value FROM json_each(?))
-        AND id NOT IN (SELECT value FROM json_each(?))
-      RETURNING id`),
+        AND id NOT IN (SELECT value FROM json_each(?))`).pluck(),
 
     insertSample: db.prepare('INSERT INTO samples (endpoint_id, ts, ts_ms, event) VALUES (?, ?, ?, ?)'),
     pruneSamples: db.prepare(`
@@ -742,7 +739,8 @@ function connect(db: Database.Database, risk: BusinessRiskSettings) {
   }
   const conformance = connectConformance(db);
   const cases = connectCases(db, cached);
-  const remediation = connectRemediation(db, cached);
+  const changes = findingChangeNumbers(db);
+  const remediation = connectRemediation(db, cached, changes);
 
   /**
    * The ownership rules compiled with what they read (applications, spec facts), cached for the
@@ -967,8 +965,7 @@ function connect(db: Database.Database, risk: BusinessRiskSettings) {
 
   const saveFindings = db.transaction((findings: Finding[]) => {
     const o = ownership();
-    // Each row takes its own change number (see Store.findingsChangedSince).
-    let changeSeq = st.lastChangeSeq.get() as number;
+    const nextChange = changes.counter();
     for (const incoming of findings) {
       const row = st.getFinding.get(incoming.id) as FindingRow | undefined;
       // The application is the store's to set, from the column; it is not kept in the document.
@@ -993,7 +990,7 @@ function connect(db: Database.Database, risk: BusinessRiskSettings) {
         owasp: f.owasp,
         path_template: f.pathTemplate,
         search_text: findingSearchText(f),
-        change_seq: ++changeSeq,
+        change_seq: nextChange(),
         spec_id: f.specId ?? null,
       });
     }
@@ -1003,21 +1000,11 @@ function connect(db: Database.Database, risk: BusinessRiskSettings) {
   const saveSpecFindings = db.transaction((specId: string, findings: Finding[], at: string): number => {
     saveFindings(findings);
     const keep = new Set(findings.map((f) => f.id));
-    let changeSeq = st.lastChangeSeq.get() as number;
-    let resolved = 0;
-    for (const id of st.openSpecFindings.all(specId) as string[]) {
-      if (keep.has(id)) continue;
-      st.resolveFinding.run(at, ++changeSeq, id);
-      resolved++;
-    }
-    return resolved;
+    return changes.resolve((st.openSpecFindings.all(specId) as string[]).filter((id) => !keep.has(id)), at);
   });
 
   const resolveFindingsNotIn = db.transaction((endpointIds: string[], keep: string[], at: string): number => {
-    const ids = st.resolveFindings.pluck().all(at, JSON.stringify(endpointIds), JSON.stringify(keep)) as string[];
-    let changeSeq = st.lastChangeSeq.get() as number;
-    for (const id of ids) st.setChangeSeq.run(++changeSeq, id);
-    return ids.length;
+    return changes.resolve(st.openFindingsNotIn.all(JSON.stringify(endpointIds), JSON.stringify(keep)) as string[], at);
   });
 
   // A read transaction: the total and the page come from the same snapshot.

@@ -48,6 +48,7 @@ export function remediationContract(current: () => Store): void {
         fixCheck: null,
         notified: false,
         slaAnnounced: null,
+        dueFrom: T0,
         ...over,
       };
     }
@@ -118,6 +119,26 @@ export function remediationContract(current: () => Store): void {
       await store.saveTaskBatch({ tasks: [task('soon', { notified: true })] });
       expect(await ids({ now: plus(1), digestable: true })).toEqual(['late']);
       expect(await ids({ now: plus(20), digestable: true })).toEqual(['late', 'soon']);
+    });
+
+    it('finds what the SLA check and the trackers need exactly: unannounced SLA states, expired acceptances, a ticket', async () => {
+      const acceptance = (expiresAt: string) => ({ approver: { kind: 'user' as const, id: 'u', label: 'u' }, reason: 'r', acceptedAt: T0, expiresAt });
+      const ticket = (key: string) => ({ system: 'jira' as const, key, url: `http://jira/browse/${key}`, status: null, syncedAt: null });
+      await store.saveTaskBatch({
+        tasks: [
+          task('late', { dueAt: plus(7) }),
+          task('told', { dueAt: plus(7), slaAnnounced: 'overdue' }),
+          task('near', { dueAt: plus(14), slaAnnounced: 'overdue', ticket: ticket('SEC-4') }),
+          task('gone', { status: 'risk-accepted', riskAcceptance: acceptance(plus(9)), ticket: ticket('SEC-42') }),
+          task('kept', { status: 'risk-accepted', riskAcceptance: acceptance(plus(30)) }),
+        ],
+      });
+      const ids = async (q: Parameters<Store['listTasks']>[0]) => (await store.listTasks(q)).items.map((t) => t.id).sort();
+      // Day 11: `late` is overdue and not yet told; `near` approaches (its last announcement was another state).
+      expect(await ids({ now: plus(11), slaUnannounced: true })).toEqual(['late', 'near']);
+      expect(await ids({ now: plus(10), acceptanceExpired: true })).toEqual(['gone']);
+      expect(await ids({ now: plus(10), ticket: { system: 'jira', key: 'SEC-4' } })).toEqual(['near']);
+      expect(await ids({ now: plus(10), ticket: { system: 'github', key: 'SEC-4' } })).toEqual([]);
     });
 
     it('bounds lists to the caller\'s applications and groups active tasks by application', async () => {

@@ -4,7 +4,7 @@ import type { Reject } from '../contracts/api-event.js';
 import type { Application, AuditActorKind, AuditEntry, Role, User, UserStatus } from '../contracts/identity.js';
 import type { SPEC_SORTS, Spec, SpecVersionDetail, SpecVersionSummary } from '../contracts/spec-registry.js';
 import type { ConformanceOperation, DriftItem, ShadowItem } from '../contracts/conformance.js';
-import type { OutboxEntry, OutboxMessage, RemediationTask, SlaState, TaskEvent, TaskStatus } from '../contracts/remediation.js';
+import type { OutboxEntry, OutboxMessage, RemediationTask, SlaState, TaskEvent, TaskStatus, TicketSystem } from '../contracts/remediation.js';
 import type { CaseComment, CaseResolution, CaseStatus, CaseSummary, Suppression, ThreatCase, ThreatDaily, ThreatIssue, TimelineItem } from '../contracts/cases.js';
 import type { OwnershipRule } from '../contracts/ownership.js';
 import type { OwnershipSubject } from '../ownership/match.js';
@@ -773,6 +773,8 @@ export type TaskRecord = Omit<RemediationTask, 'ref' | 'sla' | 'findingCount' | 
   notified: boolean;
   /** The last SLA state announced (webhooks, chat), so each change is sent once. */
   slaAnnounced: SlaState | null;
+  /** Start of the current due window (creation, reopening, or a new due date): the SLA's "approaching" counts from it. */
+  dueFrom: string;
 };
 
 /** A stored task with its reference and finding counts (`findingCountSum`: sum of the findings' `count`). */
@@ -825,6 +827,12 @@ export interface TaskQuery {
   endpointId?: string;
   /** Active tasks not yet in a digest (`notified` false), or active and overdue at `now`: a digest's content. */
   digestable?: boolean;
+  /** Active tasks approaching or overdue at `now` whose state was not announced yet. */
+  slaUnannounced?: boolean;
+  /** Risk-accepted tasks whose acceptance expired at `now`. */
+  acceptanceExpired?: boolean;
+  /** The task holding this ticket. */
+  ticket?: { system: TicketSystem; key: string };
   search?: string;
   sort?: (typeof TASK_SORT_KEYS)[number];
   order?: 'asc' | 'desc';
