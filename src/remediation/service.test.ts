@@ -198,6 +198,12 @@ paths:
     expect(after.task.verification).toMatchObject({ source: 'spec-version' });
     expect(after.task.verification!.summary).toMatch(/^the latest spec version no longer has/);
 
+    // Pinned to another application: the spec's tasks follow it.
+    const t = '2026-11-02T00:00:00.000Z';
+    await bw.store.createApplication({ id: 'app-api', name: 'API team', owners: [], matchers: [], team: null, contacts: [], criticality: 'medium', dataTags: [], createdAt: t, updatedAt: t });
+    await registry.importSpec(LOCAL_OPERATOR, { specId: first.spec.id, text: spec(true), fileName: 'shop.yaml', applicationId: 'app-api' });
+    expect((await bw.remediation.taskDetail(security.id, null)).task.applicationId).toBe('app-api');
+
     // A later version brings the problem back: the task reopens.
     await registry.importSpec(LOCAL_OPERATOR, { specId: first.spec.id, text: spec(false), fileName: 'shop.yaml' });
     await bw.remediation.sync();

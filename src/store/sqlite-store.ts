@@ -1422,6 +1422,8 @@ function connect(db: Database.Database, risk: BusinessRiskSettings) {
       if (hosts !== head.hosts) setSpecHosts(specId, links.hosts);
       // Spec rules read the latest version and the name: the endpoints it documents may change hands.
       if ((created || newName !== head.name) && ownership().compiled.usesSpecs) reassignAll();
+      // A new pin or new hosts may give the spec another application: its audit findings and tasks follow.
+      else remediation.followOwnership();
     }
     const version = rowToSpecVersion(st.getSpecVersionSummary.get(specId, latest) as SpecVersionRow);
     return { spec: getSpec(specId)!, version, created };
