@@ -68,7 +68,7 @@ export async function openBulwark(config: Readonly<Config>, logger: Logger, env:
   const cases = createCaseService({ store, config: config.cases, logger, onIssues: (items) => exporters.publish(items) });
   const channels = createDeliveryChannels(config.remediation, { env: { ...process.env, ...env }, logger });
   const remediation = createRemediationService({ store, config: config.remediation, channels, logger });
-  const trackers = createTrackerSync(config.remediation, { ...process.env, ...env }, remediation);
+  const trackers = createTrackerSync(config.remediation, { ...process.env, ...env }, remediation, store);
   const pipeline = createPipeline({
     store,
     config,

@@ -218,6 +218,8 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
         SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
         WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1)
       WHERE id = ? AND EXISTS (SELECT 1 FROM remediation_task_findings l WHERE l.task_id = remediation_tasks.id)`),
+    pruneDeliveries: db.prepare('DELETE FROM tracker_deliveries WHERE at_ms < ?'),
+    recordDelivery: db.prepare('INSERT OR IGNORE INTO tracker_deliveries (id, at_ms) VALUES (?, ?)'),
     endpointTasksFollow: db.prepare('UPDATE remediation_tasks SET application_id = ? WHERE endpoint_id = ? AND application_id IS NOT ?'),
   };
 
@@ -364,7 +366,14 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
     return { ...(JSON.parse(r.doc) as Finding), status: r.status as Finding['status'], applicationId: r.application_id };
   }
 
+  const firstTrackerDelivery = db.transaction((id: string, at: string, windowMs: number): boolean => {
+    const atMs = timestampMs(at);
+    st.pruneDeliveries.run(atMs - windowMs);
+    return st.recordDelivery.run(id.slice(0, 200), atMs).changes > 0;
+  });
+
   return {
+    firstTrackerDelivery: (id: string, at: string, windowMs: number) => firstTrackerDelivery.immediate(id, at, windowMs),
     /** After an ownership change, inside its transaction: spec findings follow their spec, tasks their findings. */
     followOwnership(): void {
       st.specFindingsFollow.run();

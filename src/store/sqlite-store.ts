@@ -488,6 +488,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     listSuppressions: (query) => op('listSuppressions', (c) => c.cases.listSuppressions(query)),
     deleteSuppression: (id) => op('deleteSuppression', (c) => c.cases.deleteSuppression(id)),
     addSuppressionHits: (hits) => op('addSuppressionHits', (c) => c.cases.addSuppressionHits(hits)),
+    firstTrackerDelivery: (id, at, windowMs) => op('firstTrackerDelivery', (c) => c.remediation.firstTrackerDelivery(id, at, windowMs)),
     saveSpecFindings: (specId, findings, at) => op('saveSpecFindings', (c) => c.saveSpecFindings.immediate(specId, findings, at)),
     findingsChangedSince: (afterSeq, limit) => op('findingsChangedSince', (c) => c.remediation.findingsChangedSince(afterSeq, limit)),
     saveTaskBatch: (batch) => op('saveTaskBatch', (c) => c.remediation.saveTaskBatch(batch)),

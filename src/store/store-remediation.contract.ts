@@ -141,6 +141,13 @@ export function remediationContract(current: () => Store): void {
       expect(await ids({ now: plus(10), ticket: { system: 'github', key: 'SEC-4' } })).toEqual([]);
     });
 
+    it('remembers tracker deliveries for a window: the same id again is a replay, an expired one is forgotten', async () => {
+      expect(await store.firstTrackerDelivery('jira:abc', T0, 10 * DAY)).toBe(true);
+      expect(await store.firstTrackerDelivery('jira:abc', plus(1), 10 * DAY)).toBe(false);
+      expect(await store.firstTrackerDelivery('github:abc', plus(1), 10 * DAY)).toBe(true);
+      expect(await store.firstTrackerDelivery('jira:abc', plus(11), 10 * DAY)).toBe(true);
+    });
+
     it('bounds lists to the caller\'s applications and groups active tasks by application', async () => {
       await store.saveTaskBatch({ tasks: [task('x', { applicationId: null }), task('y', { applicationId: null, status: 'verified', closedAt: T0 })] });
       expect((await store.listTasks({ now: T0, scope: [] })).total).toBe(0);

@@ -279,6 +279,11 @@ export interface Store {
    * application; the spec's open findings that are not among them are resolved. Returns how many resolved.
    */
   saveSpecFindings(specId: string, findings: Finding[], at: string): Promise<number>;
+  /**
+   * Records a tracker webhook delivery; false when the same id was recorded within `windowMs` before `at`
+   * (a replay). Older records are dropped on the way, so the table stays bounded by the window.
+   */
+  firstTrackerDelivery(id: string, at: string, windowMs: number): Promise<boolean>;
   /** Tasks, links, history, outbox messages and meta of one step, in one transaction. */
   saveTaskBatch(batch: TaskBatch): Promise<void>;
   getTask(id: string): Promise<StoredTask | null>;

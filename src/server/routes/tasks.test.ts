@@ -129,9 +129,15 @@ describe('/api/v1/tasks', () => {
     const ok = await post(signed(JIRA_SECRET));
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ applied: true });
+    // The same signed delivery again (a replay, or the tracker retrying): recognised and ignored.
+    await send('PATCH', `/api/v1/tasks/${taskId}`, { status: 'open' });
+    const replay = await post(signed(JIRA_SECRET));
+    expect(replay.json()).toEqual({ applied: false, duplicate: true });
+    expect(TaskDetail.parse((await send('GET', `/api/v1/tasks/${taskId}`)).json()).task.status).toBe('open');
+    await send('PATCH', `/api/v1/tasks/${taskId}`, { status: 'fixed' });
     const after = TaskDetail.parse((await send('GET', `/api/v1/tasks/${taskId}`)).json());
     expect(after.task).toMatchObject({ status: 'fixed', ticket: { key: 'SEC-42', status: 'Done' } });
-    expect(after.history[0]).toMatchObject({ kind: 'status', to: 'fixed', actor: { kind: 'integration', label: 'jira SEC-42' } });
+    expect(after.history.find((e) => e.actor.kind === 'integration')).toMatchObject({ kind: 'status', to: 'fixed', actor: { label: 'jira SEC-42' } });
     // No GitHub webhook is configured: its route does not exist for callers.
     expect((await app.inject({ method: 'POST', url: '/api/v1/integrations/github/webhook', headers: { 'content-type': 'application/json' }, payload: '{}' })).statusCode).toBe(404);
   });

@@ -47,7 +47,7 @@ const TaskFilters = {
   order: qEnum(['asc', 'desc'] as const),
 };
 
-const TrackerWebhookAnswer = z.object({ applied: z.boolean() });
+const TrackerWebhookAnswer = z.object({ applied: z.boolean(), duplicate: z.boolean().optional() });
 const rawBody = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
 
 export const taskRoutes = [

@@ -625,6 +625,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     name: 'remediation tasks, their history and the outbox; change numbers on findings',
     sql: REMEDIATION_SCHEMA,
   },
+  {
+    version: 9,
+    name: 'tracker webhook deliveries seen (replay protection)',
+    sql: `
+      -- One row per tracker webhook delivery taken (its delivery id, or the digest of its signed body), kept for
+      -- a window: a captured delivery sent again is recognised and ignored.
+      CREATE TABLE tracker_deliveries (
+        id    TEXT PRIMARY KEY,
+        at_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX tracker_deliveries_at ON tracker_deliveries (at_ms);
+    `,
+  },
 ];
 
 /** Step 3 predates the rule list: it assigns with what it had, each application's matchers in creation order. */
