@@ -20,10 +20,10 @@ import {
 import type { Severity } from '../contracts/finding.js';
 import { invalidInput, notFound, conflict } from '../errors/domain-errors.js';
 import { createAuditLog, type AuditAction } from '../identity/audit-log.js';
+import { activeUserWhoMay, assertReaderCan, readerScope, readerSees, type Reader } from '../identity/reader.js';
 import type { Caller } from '../identity/identity-service.js';
-import { ROLE_PERMISSIONS, applicationScope, assertCan, inScope, type Action } from '../identity/permissions.js';
 import type { ThreatSink } from '../pipeline/pipeline.js';
-import { MAX_PAGE_SIZE, UNASSIGNED_APPLICATION, type ApplicationScope, type CaseQuery, type CaseUpdate, type Page, type Store } from '../store/store.js';
+import { MAX_PAGE_SIZE, UNASSIGNED_APPLICATION, type CaseQuery, type CaseUpdate, type Page, type Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { endpointContexts } from './detail.js';
 import { flagFinding, type FlagPlace } from './flag.js';
@@ -105,8 +105,7 @@ export interface CaseService extends ThreatSink {
   exportCases(query: CaseListQuery, caller: Reader): AsyncIterable<string>;
 }
 
-/** Who reads: a signed-in caller (bounded to its applications), or null for a trusted in-process reader (CLI, bench) that sees everything. */
-export type Reader = Caller | null;
+export type { Reader };
 
 /** Issues shown in the investigation view; the rest page through `/api/v1/issues?caseId=`. */
 const DETAIL_ISSUES = 200;
@@ -128,22 +127,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   // Batches are planned from what the store holds: one at a time, so a batch sees the cases the previous one opened.
   let chain: Promise<unknown> = Promise.resolve();
 
-  function allowed(caller: Reader, action: Action): void {
-    if (caller) assertCan(caller.principal, action);
-  }
-
-  function scopeOf(caller: Reader): ApplicationScope {
-    return caller ? applicationScope(caller.principal) : 'all';
-  }
-
-  function visible(caller: Reader, applicationId: string | null): boolean {
-    return caller === null || inScope(caller.principal, applicationId);
-  }
-
   /** The case, if it exists and is in the caller's applications (else the same `not_found`: ids reveal nothing). */
   async function visibleCase(id: string, caller: Reader): Promise<ThreatCase> {
     const c = await store.getCase(id);
-    if (!c || !visible(caller, c.applicationId)) throw notFound(`case ${id} not found`);
+    if (!c || !readerSees(caller, c.applicationId)) throw notFound(`case ${id} not found`);
     return c;
   }
 
@@ -159,7 +146,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   }
 
   function storeQuery(q: CaseListQuery, caller: Reader): CaseQuery {
-    const out: CaseQuery = { scope: scopeOf(caller), limit: q.limit ?? 50, offset: q.offset ?? 0 };
+    const out: CaseQuery = { scope: readerScope(caller), limit: q.limit ?? 50, offset: q.offset ?? 0 };
     if (q.status !== undefined) out.status = q.status;
     if (q.severity !== undefined) out.severity = q.severity;
     if (q.detector !== undefined) out.detector = q.detector;
@@ -172,10 +159,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
 
   /** An assignee must be an active user who may work cases. */
   async function checkAssignee(userId: string): Promise<void> {
-    const user = await store.getUser(userId);
-    if (!user || user.status !== 'active' || !ROLE_PERMISSIONS[user.role].includes('cases:write')) {
-      throw invalidInput(`assignee ${userId} is not an active user who may work cases (cases:write)`);
-    }
+    await activeUserWhoMay(store, userId, 'cases:write', 'work cases');
   }
 
   return {
@@ -186,24 +170,24 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async listCases(query, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       return store.listCases(storeQuery(query, caller));
     },
 
     async summary(caller) {
-      allowed(caller, 'cases:read');
-      return store.caseSummary(scopeOf(caller), new Date(now().getTime() - 7 * DAY_MS).toISOString());
+      assertReaderCan(caller, 'cases:read');
+      return store.caseSummary(readerScope(caller), new Date(now().getTime() - 7 * DAY_MS).toISOString());
     },
 
     async getCase(id, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       return visibleCase(id, caller);
     },
 
     async caseDetail(id, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       const c = await visibleCase(id, caller);
-      const scope = scopeOf(caller);
+      const scope = readerScope(caller);
       const [issues, comments, audited, stats, similar] = await Promise.all([
         store.listIssues({ caseId: id, limit: DETAIL_ISSUES }),
         store.listCaseComments(id, DETAIL_COMMENTS),
@@ -215,19 +199,19 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const history = audited.items
         .map((e): CaseHistoryEntry => ({ at: e.at, actor: e.actor, action: e.action, before: e.before, after: e.after }))
         .reverse();
-      const endpoints = await endpointContexts(store, (applicationId) => visible(caller, applicationId), stats, issues.items, id);
+      const endpoints = await endpointContexts(store, (applicationId) => readerSees(caller, applicationId), stats, issues.items, id);
       return { case: c, issues: issues.items, comments, history, endpoints, similar };
     },
 
     async timeline(id, limit, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       const c = await visibleCase(id, caller);
-      const { items, total } = await store.actorTimeline(c.actor.id, { limit: Math.min(limit ?? DEFAULT_TIMELINE, MAX_PAGE_SIZE), scope: scopeOf(caller) });
+      const { items, total } = await store.actorTimeline(c.actor.id, { limit: Math.min(limit ?? DEFAULT_TIMELINE, MAX_PAGE_SIZE), scope: readerScope(caller) });
       return { actor: c.actor, items, total };
     },
 
     async updateCase(id, rawPatch, caller) {
-      allowed(caller, 'cases:write');
+      assertReaderCan(caller, 'cases:write');
       const patch = parse(CasePatch, rawPatch);
       const before = await visibleCase(id, caller);
       const status = patch.status ?? before.status;
@@ -262,7 +246,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async addComment(id, rawInput, caller) {
-      allowed(caller, 'cases:write');
+      assertReaderCan(caller, 'cases:write');
       const input = parse(CommentInput, rawInput);
       await visibleCase(id, caller);
       const comment: CaseComment = { id: newId(), caseId: id, author: caller.principal.name, at: now().toISOString(), text: input.text };
@@ -273,7 +257,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async flagForFix(id, rawInput, caller) {
-      allowed(caller, 'cases:write');
+      assertReaderCan(caller, 'cases:write');
       const input = parse(FlagInput, rawInput);
       const c = await visibleCase(id, caller);
       const [stats, topPage] = await Promise.all([store.caseIssueStats(id), store.listIssues({ caseId: id, sort: 'severity', limit: 1 })]);
@@ -292,21 +276,21 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async listIssues(query, caller) {
-      allowed(caller, 'cases:read');
-      return store.listIssues({ ...query, limit: query.limit ?? 50, scope: scopeOf(caller) });
+      assertReaderCan(caller, 'cases:read');
+      return store.listIssues({ ...query, limit: query.limit ?? 50, scope: readerScope(caller) });
     },
 
     async getIssue(id, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       const issue = await store.getIssue(id);
       // Visibility follows the issue's case, as in lists.
       const c = issue ? await store.getCase(issue.caseId) : null;
-      if (!issue || !c || !visible(caller, c.applicationId)) throw notFound(`issue ${id} not found`);
+      if (!issue || !c || !readerSees(caller, c.applicationId)) throw notFound(`issue ${id} not found`);
       return issue;
     },
 
     async listSuppressions(query, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       const at = now().toISOString();
       const state = query.state ?? 'all';
       return store.listSuppressions({
@@ -317,7 +301,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async createSuppression(rawInput, caller) {
-      allowed(caller, 'cases:write');
+      assertReaderCan(caller, 'cases:write');
       const input = parse(SuppressionInput, rawInput);
       const at = now();
       const active = await store.listSuppressions({ activeAt: at.toISOString(), limit: 0 });
@@ -340,19 +324,19 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async deleteSuppression(id, caller) {
-      allowed(caller, 'cases:write');
+      assertReaderCan(caller, 'cases:write');
       const s = await store.getSuppression(id);
       if (!s || !(await store.deleteSuppression(id))) throw notFound(`suppression ${id} not found`);
       await record(caller, 'suppression.delete', { type: 'suppression', id }, s, null);
     },
 
     async daily(days, caller) {
-      allowed(caller, 'cases:read');
-      return store.threatDaily(scopeOf(caller), days);
+      assertReaderCan(caller, 'cases:read');
+      return store.threatDaily(readerScope(caller), days);
     },
 
     exportCases(query, caller) {
-      allowed(caller, 'cases:read');
+      assertReaderCan(caller, 'cases:read');
       const base = storeQuery(query, caller);
       return (async function* () {
         if (caller) await record(caller, 'case.export', null, null, { filters: { ...query, limit: undefined, offset: undefined } });

@@ -18,8 +18,9 @@ import {
 } from '../contracts/remediation.js';
 import { invalidInput, notFound } from '../errors/domain-errors.js';
 import { createAuditLog } from '../identity/audit-log.js';
+import { activeUserWhoMay, assertReaderCan, readerScope, readerSees, type Reader } from '../identity/reader.js';
 import type { Caller } from '../identity/identity-service.js';
-import { ROLE_PERMISSIONS, applicationScope, assertCan, inScope, type Action } from '../identity/permissions.js';
+import { assertCan, inScope } from '../identity/permissions.js';
 import { UNASSIGNED_APPLICATION, type NewOutboxEntry, type Page, type StoredTask, type Store, type TaskBatch, type TaskQuery, type TaskRecord } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import type { RemediationCoreConfig } from './config.js';
@@ -40,8 +41,7 @@ export interface RemediationDeps {
   newId?: () => string;
 }
 
-/** Who reads: a signed-in caller (bounded to its applications), or null for a trusted in-process reader. */
-export type Reader = Caller | null;
+export type { Reader };
 
 export interface SyncReport {
   findings: number;
@@ -124,10 +124,6 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     return run;
   }
 
-  const allowed = (caller: Reader, action: Action) => {
-    if (caller) assertCan(caller.principal, action);
-  };
-  const visible = (caller: Reader, applicationId: string | null) => caller === null || inScope(caller.principal, applicationId);
   const actorOf = (caller: Caller): TaskActor => ({ kind: caller.principal.kind, id: caller.principal.id, label: caller.principal.name });
 
   function view(t: StoredTask): RemediationTask {
@@ -137,7 +133,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
 
   async function visibleTask(id: string, caller: Reader): Promise<StoredTask> {
     const t = await store.getTask(id);
-    if (!t || !visible(caller, t.applicationId)) throw notFound(`task ${id} not found`);
+    if (!t || !readerSees(caller, t.applicationId)) throw notFound(`task ${id} not found`);
     return t;
   }
 
@@ -152,12 +148,12 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
   }
 
   /** Messages for changes: task-change to webhooks and chat; ticket updates to the tracker that holds the ticket. */
-  async function messagesFor(changes: readonly SyncChange[], at: string): Promise<NewOutboxEntry[]> {
+  async function messagesFor(changes: readonly SyncChange[], at: string, known: ReadonlyMap<string, StoredTask>): Promise<NewOutboxEntry[]> {
     if (changes.length === 0 || channels.size === 0) return [];
     const names = await applicationNames(changes.map((c) => c.task.applicationId));
     const out: NewOutboxEntry[] = [];
     for (const { task, event } of changes) {
-      const stored = await store.getTask(task.id);
+      const stored = known.get(task.id) ?? (await store.getTask(task.id));
       const t: RemediationTask = view({ ...(stored ?? { ref: '', findingCount: 0, openFindings: 0, findingCountSum: 0 }), ...task });
       const appName = task.applicationId === null ? null : (names.get(task.applicationId)?.name ?? null);
       out.push(...routeMessage([...channels.values()], changeMessage(event, t, appName, config.consoleUrl), task.id, at, newId));
@@ -170,9 +166,10 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     return out;
   }
 
-  async function commit(changes: SyncChange[], extra: TaskBatch = {}): Promise<void> {
+  /** `known`: the changed tasks as already read (their counts for the messages), so they are not read again. */
+  async function commit(changes: SyncChange[], extra: TaskBatch = {}, known: ReadonlyMap<string, StoredTask> = new Map()): Promise<void> {
     const at = now().toISOString();
-    const outbox = await messagesFor(changes, at);
+    const outbox = await messagesFor(changes, at, known);
     const tasks = new Map<string, TaskRecord>();
     for (const t of extra.tasks ?? []) tasks.set(t.id, t);
     for (const c of changes) tasks.set(c.task.id, c.task);
@@ -188,8 +185,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     const out = new Map<string, number | null>();
     for (const t of tasks) {
       if (t.status !== 'fixed' || t.endpointId === null || out.has(t.endpointId)) continue;
-      const e = await store.getEndpoint(t.endpointId);
-      out.set(t.endpointId, e ? e.calls : null);
+      out.set(t.endpointId, await endpointCalls(t.endpointId));
     }
     return out;
   }
@@ -232,13 +228,13 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     }
     // Verified from traffic: the findings are resolved too, so the inventory agrees (they reopen with the problem).
     const fromTraffic = changes.filter((c) => c.task.status === 'verified' && c.task.verification?.source === 'traffic').map((c) => c.task.id);
-    if (changes.length) await commit(changes, fromTraffic.length ? { resolveFindingsOf: { taskIds: fromTraffic, at } } : {});
+    if (changes.length) await commit(changes, fromTraffic.length ? { resolveFindingsOf: { taskIds: fromTraffic, at } } : {}, new Map(candidates.map((t) => [t.id, t])));
     return report;
   }
 
   function storeQuery(q: TaskListQuery, caller: Reader): TaskQuery {
     const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
-    const out: TaskQuery = { scope: caller ? applicationScope(caller.principal) : 'all', now: now().toISOString(), limit: q.limit ?? 50, offset: q.offset ?? 0 };
+    const out: TaskQuery = { scope: readerScope(caller), now: now().toISOString(), limit: q.limit ?? 50, offset: q.offset ?? 0 };
     const statuses = list(q.status) ?? (q.state === 'active' ? [...ACTIVE_TASK_STATUSES] : q.state === 'closed' ? (['fixed', 'verified', 'risk-accepted'] as const).slice() : undefined);
     if (statuses) out.statuses = statuses;
     const sla = list(q.sla);
@@ -255,10 +251,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
   }
 
   async function checkAssignee(userId: string, applicationId: string | null): Promise<void> {
-    const user = await store.getUser(userId);
-    if (!user || user.status !== 'active' || !ROLE_PERMISSIONS[user.role].includes('tasks:write')) {
-      throw invalidInput(`assignee ${userId} is not an active user who may work tasks (tasks:write)`);
-    }
+    const user = await activeUserWhoMay(store, userId, 'tasks:write', 'work tasks');
     if (user.role === 'workload-owner' && applicationId !== null) {
       const app = await store.getApplication(applicationId);
       const owns = user.applications.includes(applicationId) || (app?.owners.includes(user.id) ?? false);
@@ -371,14 +364,14 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     sync: (opts = {}) => serial(() => syncOnce(opts.traffic ?? false)),
 
     async listTasks(query, caller) {
-      allowed(caller, 'tasks:read');
+      assertReaderCan(caller, 'tasks:read');
       const q = TaskListQuery.parse(query);
       const page = await store.listTasks(storeQuery(q, caller));
       return { ...page, items: page.items.map(view) };
     },
 
     async taskDetail(id, caller) {
-      allowed(caller, 'tasks:read');
+      assertReaderCan(caller, 'tasks:read');
       const t = await visibleTask(id, caller);
       const [findings, history, deliveries, names] = await Promise.all([
         store.taskFindings(id, DETAIL_FINDINGS),
@@ -392,7 +385,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     updateTask(id, patch, caller) {
       return serial(async () => {
         const p = TaskUpdate.parse(patch);
-        allowed(caller, 'tasks:write');
+        assertReaderCan(caller, 'tasks:write');
         const t = await visibleTask(id, caller);
         const managing = p.dueAt !== undefined || (p.assignee !== undefined && p.assignee !== caller.principal.id);
         if (managing) assertCan(caller.principal, 'tasks:manage', { applicationId: t.applicationId });
@@ -455,7 +448,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
 
     addComment(id, text, caller) {
       return serial(async () => {
-        allowed(caller, 'tasks:write');
+        assertReaderCan(caller, 'tasks:write');
         const t = await visibleTask(id, caller);
         const body = text.trim();
         if (body.length === 0 || body.length > 4000) throw invalidInput('a comment has 1 to 4000 characters');
@@ -506,8 +499,8 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     },
 
     async board(caller) {
-      allowed(caller, 'tasks:read');
-      const rows = await store.taskOwnerGroups(caller ? applicationScope(caller.principal) : 'all', now().toISOString());
+      assertReaderCan(caller, 'tasks:read');
+      const rows = await store.taskOwnerGroups(readerScope(caller), now().toISOString());
       const names = await applicationNames(rows.map((r) => r.applicationId));
       return rows.map((r) => ({
         ...r,
@@ -592,7 +585,7 @@ export function createRemediationService(deps: RemediationDeps): RemediationServ
     },
 
     async listOutbox(query, caller) {
-      allowed(caller, 'tasks:read');
+      assertReaderCan(caller, 'tasks:read');
       if (caller && caller.principal.applications !== 'all') {
         // Owners see the deliveries of their own tasks only, through the task page.
         if (!query.taskId) throw invalidInput('taskId is required');

@@ -103,6 +103,15 @@ const TASK_SELECT = `
     (SELECT COALESCE(SUM(f.count), 0) FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id WHERE l.task_id = t.id) AS count_sum
   FROM remediation_tasks t`;
 
+/** The application of a task's most recent finding. */
+const TASK_APPLICATION = `
+  SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
+  WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1`;
+/** Sets tasks' applications from their findings (tasks without findings keep theirs); callers add a condition. */
+const TASK_FOLLOWS = `
+  UPDATE remediation_tasks SET application_id = (${TASK_APPLICATION})
+  WHERE EXISTS (SELECT 1 FROM remediation_task_findings l WHERE l.task_id = remediation_tasks.id)`;
+
 interface TaskRow {
   doc: string;
   application_id: string | null;
@@ -203,21 +212,10 @@ export function connectRemediation(db: Database.Database, cached: (sql: string) 
     specFindingsFollow: db.prepare(`
       UPDATE findings SET application_id = s.application_id FROM specs s
       WHERE s.id = findings.spec_id AND findings.application_id IS NOT s.application_id`),
-    // A task belongs to its findings' application (its most recent finding's, should they differ).
-    tasksFollow: db.prepare(`
-      UPDATE remediation_tasks SET application_id = (
-        SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
-        WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1)
-      WHERE EXISTS (SELECT 1 FROM remediation_task_findings l WHERE l.task_id = remediation_tasks.id)
-        AND application_id IS NOT (
-        SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
-        WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1)`),
-    // The same for one task: after a batch's links are written (the application is never the caller's copy).
-    taskFollows: db.prepare(`
-      UPDATE remediation_tasks SET application_id = (
-        SELECT f.application_id FROM remediation_task_findings l JOIN findings f ON f.id = l.finding_id
-        WHERE l.task_id = remediation_tasks.id ORDER BY f.last_seen_ms DESC, f.id LIMIT 1)
-      WHERE id = ? AND EXISTS (SELECT 1 FROM remediation_task_findings l WHERE l.task_id = remediation_tasks.id)`),
+    // A task belongs to its findings' application (its most recent finding's, should they differ): for every
+    // task after an ownership change, and for the tasks of a batch once its links are written.
+    tasksFollow: db.prepare(`${TASK_FOLLOWS} AND application_id IS NOT (${TASK_APPLICATION})`),
+    taskFollows: db.prepare(`${TASK_FOLLOWS} AND id = ?`),
     pruneDeliveries: db.prepare('DELETE FROM tracker_deliveries WHERE at_ms < ?'),
     recordDelivery: db.prepare('INSERT OR IGNORE INTO tracker_deliveries (id, at_ms) VALUES (?, ?)'),
     endpointTasksFollow: db.prepare('UPDATE remediation_tasks SET application_id = ? WHERE endpoint_id = ? AND application_id IS NOT ?'),
