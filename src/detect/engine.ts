@@ -43,7 +43,8 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   // Values no signature matched, so the next identical header, cookie or parameter is skipped (bounded, memory only).
   const cleanCache = createCleanValueCache();
-  const payload = options.payload ?? ((req: ApiRequest, o: { minConfidence: number }) => detectPayloads(req, { ...o, cleanCache }));
+  const payloadOpts = { minConfidence, cleanCache };
+  const payload = options.payload ?? ((req: ApiRequest) => detectPayloads(req, payloadOpts));
   const scorer: ProfileScorer | undefined =
     options.profile === undefined ? undefined : createProfileScorer(options.profile, options.classifier === undefined ? {} : { classifier: options.classifier });
   const detectors: readonly DetectorInfo[] = Object.freeze([...PAYLOAD_DETECTORS, ...(scorer === undefined ? [] : PROFILE_DETECTORS)]);
@@ -61,7 +62,7 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
   }
 
   function inspect(event: ApiEvent): Detection[] {
-    const found = run('payload', () => payload(event.request, { minConfidence }));
+    const found = run('payload', () => payload(event.request, payloadOpts));
     if (scorer !== undefined) found.push(...run('profile', () => scorer.score(event)));
     return rank(found, minConfidence);
   }

@@ -81,6 +81,24 @@ describe('normalizeEvent: headers and cookies', () => {
     expect(e.request.headers.constructor).toBe('y');
     expect(Object.getPrototypeOf(e.request.headers)).toBe(Object.prototype);
   });
+
+  it('takes a headers object that is already canonical as it is, and builds the same result otherwise', () => {
+    const canonical = { accept: 'a/b', 'x-request-id': '42' };
+    expect(ok(base({ headers: canonical })).request.headers).toBe(canonical);
+    // Each of these needs the copy: upper case, a non-string value, a pseudo-header, a parsed __proto__ name.
+    expect(ok(base({ headers: { Accept: 'a/b', 'x-request-id': '42' } })).request.headers).toEqual(canonical);
+    expect(ok(base({ headers: { accept: 'a/b', 'x-request-id': 42 } })).request.headers).toEqual(canonical);
+    expect(ok(base({ headers: { accept: 'a/b', ':authority': 'h.example', 'x-request-id': '42' } })).request.headers).toEqual(canonical);
+    const parsed = JSON.parse('{"__proto__":"x","accept":"a/b"}') as Record<string, string>;
+    const e = ok(base({ headers: parsed }));
+    expect(e.request.headers).not.toBe(parsed);
+    expect(Object.keys(e.request.headers)).toEqual(['__proto__', 'accept']);
+    expect(Object.getPrototypeOf(e.request.headers)).toBe(Object.prototype);
+    // Limits still hold on the fast path's input.
+    expect(rejectReason(base({ headers: { accept: 'x'.repeat(DEFAULT_LIMITS.maxHeaderBytes + 1) } }))).toMatch(/too long/);
+    const many = Object.fromEntries(Array.from({ length: DEFAULT_LIMITS.maxHeaders + 1 }, (_, i) => [`h${i}`, 'v']));
+    expect(rejectReason(base({ headers: many }))).toMatch(/too many headers/);
+  });
 });
 
 describe('normalizeEvent: bodies', () => {

@@ -48,6 +48,17 @@ describe('credentialFacts', () => {
     expect(read(e, NOW).jwt?.expired).toBe(false);
   });
 
+  it('the caching reader never serves one token the facts of another with the same signature', () => {
+    const read = createCredentialReader();
+    const sig = 'S'.repeat(43);
+    const signed = `Bearer ${b64({ alg: 'RS256' })}.${b64({ sub: 'alice' })}.${sig}`;
+    const forged = `Bearer ${b64({ alg: 'none' })}.${b64({ sub: 'admin' })}.${sig}`;
+    for (let i = 0; i < 2; i++) {
+      expect(read(event({ headers: { authorization: signed } }), NOW)).toMatchObject({ jwt: { alg: 'RS256' }, principal: fnv1a('alice') });
+      expect(read(event({ headers: { authorization: forged } }), NOW)).toMatchObject({ jwt: { alg: 'none' }, principal: fnv1a('admin') });
+    }
+  });
+
   it('malformed tokens are opaque, never a crash', () => {
     for (const v of ['Bearer a.b.c', 'Bearer eyJ.eyJ.', 'Bearer ' + 'x'.repeat(20000), 'Bearer']) {
       expect(() => credentialFacts(event({ headers: { authorization: v } }), NOW)).not.toThrow();

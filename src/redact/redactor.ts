@@ -22,6 +22,9 @@ export const CLIENT_ADDRESS_HIT = 'client-address';
 const HEADER_MEMO_SIZE = 2048;
 /** Distinct clean (previous segment, segment) pairs remembered per redactor. */
 const SEGMENT_MEMO_SIZE = 16_384;
+/** Distinct clean whole paths remembered per redactor, and the longest one remembered. */
+const PATH_MEMO_SIZE = 16_384;
+const MAX_MEMO_PATH = 256;
 /** Longer segments are classified every time: they are rarely repeated and would bloat the memo. */
 const MAX_MEMO_SEGMENT = 64;
 
@@ -122,7 +125,12 @@ export function createRedactor(opts: RedactorOptions): Redactor {
   // concatenated keys: hashing a fresh concatenation would cost about as much as classifying.
   const cleanSegments = new Map<string, Set<string>>();
   let cleanCount = 0;
+  // Whole paths found clean: most calls repeat a path seen before (`/v1/products`), and one lookup of the
+  // path costs less than splitting it and looking up each segment.
+  const cleanPaths = new Set<string>();
   function redactPath(path: string, hits: HitSet): string {
+    const memoPath = path.length <= MAX_MEMO_PATH;
+    if (memoPath && cleanPaths.has(path)) return path;
     const segs = path.split('/');
     let changed = false;
     let prevKey: string | undefined;
@@ -152,7 +160,12 @@ export function createRedactor(opts: RedactorOptions): Redactor {
       }
       prevKey = value.length <= 64 ? value : undefined;
     }
-    return changed ? segs.join('/') : path;
+    if (changed) return segs.join('/');
+    if (memoPath) {
+      if (cleanPaths.size >= PATH_MEMO_SIZE) cleanPaths.clear();
+      cleanPaths.add(path);
+    }
+    return path;
   }
 
   function redactQuery(query: ApiRequest['query'], hits: HitSet): ApiRequest['query'] {

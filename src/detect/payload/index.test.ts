@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiRequest } from '../../contracts/api-event.js';
 import type { PayloadDetector } from './detector.js';
 import { BENIGN_REQUESTS } from './fixtures/benign-requests.js';
-import { createCleanValueCache, DEFAULT_MIN_CONFIDENCE, detectPayloads, MAX_EVIDENCE, PAYLOAD_DETECTORS, redactEvidence } from './index.js';
+import { CHAR, charClasses, createCleanValueCache, DEFAULT_MIN_CONFIDENCE, detectPayloads, MAX_EVIDENCE, PAYLOAD_DETECTORS, passesPrefilter, redactEvidence } from './index.js';
 
 function req(over: Partial<ApiRequest>): ApiRequest {
   return { method: 'GET', scheme: 'https', host: 'api.example.com', path: '/v1/items', query: {}, headers: {}, cookies: {}, ...over };
@@ -134,7 +134,39 @@ describe('the clean-value cache', () => {
     detectPayloads(req({ query: { q: ["' OR '1'='1"] } }), { cleanCache });
     expect(cleanCache.size).toBe(pathOnly);
     expect(detectPayloads(req({ query: { q: ["' OR '1'='1"] } }), { cleanCache })).toHaveLength(1);
-    for (let i = 0; i < 5; i++) detectPayloads(req({ query: { page: [String(i)] } }), { cleanCache, cleanCacheSize: 3 });
+    for (let i = 0; i < 5; i++) detectPayloads(req({ query: { q: [`tent ${i}`] } }), { cleanCache, cleanCacheSize: 3 });
     expect(cleanCache.size).toBeLessThanOrEqual(3);
+  });
+
+  it('holds no value that no detector could read (numeric ids in the path, query and headers)', () => {
+    const cleanCache = createCleanValueCache();
+    const r = req({ path: '/1234/5678', query: { page: ['2'], id: ['42'] }, headers: { 'x-request-id': '123456' } });
+    expect(detectPayloads(r, { cleanCache })).toEqual([]);
+    expect(cleanCache.size).toBe(0);
+  });
+
+  it('runs exactly the detectors whose prefilters pass, for every class set a value can have', () => {
+    // A detector per prefilter shape, each reporting itself: the memoised eligibility must match the prefilters.
+    const probe = (id: string, p: Pick<PayloadDetector, 'gate' | 'gateAlso' | 'locations'>): PayloadDetector => ({
+      ...PAYLOAD_DETECTORS[0]!,
+      id,
+      ...p,
+      detect: () => ({ confidence: 0.9, fragment: id }),
+    });
+    const detectors = [
+      probe('quote', { gate: CHAR.SQUOTE }),
+      probe('letter-and-space', { gate: CHAR.LETTER, gateAlso: CHAR.SPACE }),
+      probe('cookie-only', { locations: ['cookie'] }),
+      probe('always', {}),
+    ];
+    const values = ["it's", 'two words', 'word', '42', 'a b', "'"];
+    for (const v of values) {
+      for (const where of ['query', 'cookie'] as const) {
+        const r = where === 'query' ? req({ query: { v: [v] } }) : req({ path: '/', cookies: { v } });
+        const ids = detectPayloads(r, { detectors }).map((d) => d.detector).sort();
+        const expected = detectors.filter((d) => passesPrefilter(d, charClasses(v), where)).map((d) => d.id).sort();
+        expect(ids, `${where} ${JSON.stringify(v)}`).toEqual(expected);
+      }
+    }
   });
 });
