@@ -168,16 +168,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const detect = deps.threats ? deps.detect : undefined;
   let detections = 0;
   const structural = createStructuralRewriter();
-  const paramNamesCache = new Map<string, (string | null)[]>();
-  const paramNamesOf = (template: string) => {
-    let names = paramNamesCache.get(template);
-    if (!names) {
-      names = pathParamNames(template);
-      if (paramNamesCache.size >= 50_000) paramNamesCache.clear();
-      paramNamesCache.set(template, names);
-    }
-    return names;
-  };
 
   function process(event: ApiEvent): void {
     const ts = isoToMs(event.timestamp);
@@ -197,7 +187,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
     conformance.observe(state, req.path, ts);
-    const names = paramNamesOf(template);
+    const names = memoOf(state).names;
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
     // Headers, cookies and bodies are redacted (and classified) only on analysed events; the others
@@ -248,19 +238,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return false;
   }
 
-  /** Endpoint id and key per state, computed once per template (the id is a SHA-256: too dear for every event). */
-  const idMemo = new WeakMap<EndpointState, { template: string; id: string; key: string }>();
-  function idsOf(state: EndpointState): { id: string; key: string } {
-    let m = idMemo.get(state);
+  /**
+   * Endpoint id, key and path parameter names per state, computed once per template (the id is a SHA-256, and a
+   * lookup by the template string would hash a fresh string on every event). A flush may change the template.
+   */
+  const stateMemo = new WeakMap<EndpointState, { template: string; id: string; key: string; names: (string | null)[] }>();
+  function memoOf(state: EndpointState): { id: string; key: string; names: (string | null)[] } {
+    let m = stateMemo.get(state);
     if (m === undefined || m.template !== state.template) {
-      m = { template: state.template, id: endpointId(state.host, state.method, state.template), key: keyOf(state.host, state.method, state.template) };
-      idMemo.set(state, m);
+      const { host, method, template } = state;
+      m = { template, id: endpointId(host, method, template), key: keyOf(host, method, template), names: pathParamNames(template) };
+      stateMemo.set(state, m);
     }
     return m;
   }
 
   function detectContext(state: EndpointState, ts: number, facts: CredentialFacts, names: readonly (string | null)[], sensitive: boolean | undefined): DetectContext {
-    const ids = idsOf(state);
+    const ids = memoOf(state);
     const ctx: DetectContext = {
       ts,
       facts,
