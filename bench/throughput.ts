@@ -4,8 +4,8 @@
  *   npm run bench:throughput                 # 1M events, plus a 3M run for the memory comparison
  *   npm run bench:throughput -- --events 200000 --no-memory
  *
- * Each measurement runs in its own child process (one core, `taskset` when available) so that peak
- * RSS belongs to that run alone:
+ * Each measurement runs in its own child process (`throughput-child.mjs`: plain node on the compiled `dist/`,
+ * one core, `taskset` when available) so that peak RSS belongs to that run alone:
  *   floor     read the NDJSON file, split lines, JSON.parse each event: nothing else;
  *   pipeline  the real ingestion path: read + parse + normalize + redact + discover + classify +
  *             conformance + aggregate, into a SQLite store on disk, with threat detection off
@@ -15,10 +15,9 @@
  * The events come from the demo estate generator (seeded), written once under bench/out/.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(here, 'out');
@@ -51,78 +50,17 @@ interface RunResult {
 }
 
 function runChild(mode: 'floor' | 'pipeline' | 'detect', file: string): RunResult {
-  const node = process.execPath;
-  const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', mode, '--file', file];
+  // Plain node, as `bulwark ingest` runs: see throughput-child.mjs for why not tsx.
+  const args = ['--expose-gc', path.join(here, 'throughput-child.mjs'), mode, file];
   const pinned = spawnSync('taskset', ['--version']).status === 0;
   const r = pinned
-    ? spawnSync('taskset', ['-c', '1', node, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })
-    : spawnSync(node, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+    ? spawnSync('taskset', ['-c', '1', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${mode} run failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
-async function childFloor(file: string): Promise<RunResult> {
-  // The fastest way to read and parse NDJSON we know: bytes in 1 MiB chunks, lines split on bytes, each line
-  // decoded and parsed. A string stream (utf8 chunks, then split) is 2-3x slower on this decode alone, and
-  // would flatter the pipeline, whose reader splits bytes the same way (sources/line-splitter.ts).
-  const started = process.hrtime.bigint();
-  let events = 0;
-  let rest: Buffer | null = null;
-  for await (const raw of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
-    const chunk: Buffer = rest ? Buffer.concat([rest, raw as Buffer]) : (raw as Buffer);
-    let start = 0;
-    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
-      if (nl > start) {
-        JSON.parse(chunk.toString('utf8', start, nl));
-        events++;
-      }
-      start = nl + 1;
-    }
-    rest = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
-  }
-  if (rest && rest.toString('utf8').trim()) {
-    JSON.parse(rest.toString('utf8'));
-    events++;
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { events, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
-}
-
-async function childPipeline(file: string, detect: boolean): Promise<RunResult> {
-  // The compiled build, as `bulwark ingest` runs it (tsx's transform adds helpers on hot paths).
-  const dist = path.join(here, '..', 'dist');
-  const load = <T>(p: string) => import(pathToFileURL(path.join(dist, p)).href) as Promise<T>;
-  const { loadConfig } = await load<typeof import('../src/config/config.js')>('config/config.js');
-  const { createLogger } = await load<typeof import('../src/util/logger.js')>('util/logger.js');
-  const { openBulwark } = await load<typeof import('../src/app/context.js')>('app/context.js');
-  const { readEventBatches } = await load<typeof import('../src/sources/index.js')>('sources/index.js');
-  const dir = mkdtempSync(path.join(tmpdir(), 'bulwark-bench-'));
-  try {
-    const config = loadConfig({ env: { BULWARK_DATA_DIR: dir }, overrides: { detection: { enabled: detect } } });
-    const bw = await openBulwark(config, createLogger('warn'));
-    const started = process.hrtime.bigint();
-    const report = await bw.pipeline.ingest(readEventBatches(file, { format: 'ndjson' }));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    (globalThis as { gc?: () => void }).gc?.();
-    const retainedHeapMb = process.memoryUsage().heapUsed / 2 ** 20;
-    const cases = detect ? (await bw.cases.listCases({ limit: 1 }, null)).total : 0;
-    await bw.close();
-    if (report.rejected) throw new Error(`${report.rejected} events rejected`);
-    return { events: report.accepted, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024, retainedHeapMb, endpoints: report.endpoints, issues: report.detections, cases };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
-  const child = process.argv.indexOf('--child');
-  if (child >= 0) {
-    const mode = process.argv[child + 1];
-    const file = arg('file', '');
-    const r = mode === 'floor' ? await childFloor(file) : await childPipeline(file, mode === 'detect');
-    process.stdout.write(JSON.stringify(r) + '\n');
-    return;
-  }
   const n = Number(arg('events', '1000000'));
   process.stderr.write('building dist/ (the pipeline runs compiled, as the CLI does) ...\n');
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });

@@ -185,19 +185,24 @@ describe('NDJSON', () => {
     ]);
   });
 
-  it('rejects invalid UTF-8, non-object and over-long lines by line number; CRLF works', async () => {
+  it('rejects invalid UTF-8, non-object and over-long lines by line number; CRLF works; at any chunk size', async () => {
     const ok = '{"timestamp":1772442902000,"request":{"method":"GET","url":"https://a.example.com/x"}}';
+    const accented = '{"timestamp":1772442902000,"request":{"method":"GET","url":"https://a.example.com/caf\u00e9"},"note":"café ✓"}';
     const data = Buffer.concat([
       Buffer.from(`${ok}\r\n`), Buffer.from('{"timestamp":1,"request":{"method":"GET","url":"https://a.example.com/'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}\n'),
-      Buffer.from('[1,2]\n'), Buffer.from(`{"pad":"${'x'.repeat(5000)}"}\n`), Buffer.from(ok),
+      Buffer.from('[1,2]\n'), Buffer.from(`{"pad":"${'x'.repeat(5000)}"}\n`), Buffer.from(`${accented}\n`), Buffer.from(ok),
     ]);
-    const { events, rejects } = await collect(readEventsFromStream(chunked(data, 333), { format: 'ndjson', maxRecordBytes: 4096 }));
-    expect(events.map((e) => e.line)).toEqual([1, 5]);
-    expect(rejects.map((r) => [r.line, r.reason])).toEqual([
-      [2, 'invalid UTF-8 in line'],
-      [3, 'line is not a JSON object'],
-      [4, 'line longer than 4096 bytes (5010 bytes)'],
-    ]);
+    // Chunk sizes that split the multi-byte characters, the CRLF and the long line in different places.
+    for (const size of [1, 7, 333, 4096, data.length]) {
+      const { events, rejects } = await collect(readEventsFromStream(chunked(data, size), { format: 'ndjson', maxRecordBytes: 4096 }));
+      expect(events.map((e) => e.line), `chunks of ${size}`).toEqual([1, 5, 6]);
+      expect(events[1]!.event.request.path).toBe('/café');
+      expect(rejects.map((r) => [r.line, r.reason]), `chunks of ${size}`).toEqual([
+        [2, 'invalid UTF-8 in line'],
+        [3, 'line is not a JSON object'],
+        [4, 'line longer than 4096 bytes (5010 bytes)'],
+      ]);
+    }
   });
 });
 

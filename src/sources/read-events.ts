@@ -14,7 +14,7 @@ import { mapHarEntry } from './har-mapper.js';
 import { HarScanner } from './har-scanner.js';
 import { mapJsonLogRecord } from './json-log.js';
 import { mapKongRecord } from './kong.js';
-import { splitLines } from './line-splitter.js';
+import { lineIsUtf8, splitLines } from './line-splitter.js';
 import { isRec, type Rec } from './map-util.js';
 import { mapNginxLine } from './nginx.js';
 import { mapRawHttpRequest, RawHttpScanner, type RawHttpItem, type RawHttpMapContext } from './raw-http.js';
@@ -214,13 +214,12 @@ async function* readRawHttp(
         out.push(rejectOf(name, item.line, `line longer than ${maxLineBytes} bytes (${item.bytes} bytes)`, format));
         continue;
       }
-      const bytes = item.bytes;
-      if (isBlank(bytes)) continue;
-      if (!isUtf8(bytes)) {
+      if (isBlank(item.buf, item.start, item.end)) continue;
+      if (!lineIsUtf8(item)) {
         out.push(rejectOf(name, item.line, 'invalid UTF-8 in line', format));
         continue;
       }
-      const text = bytes.toString('utf8');
+      const text = item.buf.toString('utf8', item.start, item.end);
       if (recordMapper !== undefined) {
         let parsed: unknown;
         try {
@@ -242,8 +241,8 @@ async function* readRawHttp(
   }
 }
 
-function isBlank(b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) {
+function isBlank(b: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
     const c = b[i];
     if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
   }
