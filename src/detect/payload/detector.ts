@@ -19,6 +19,10 @@ export interface PayloadMatch {
  * - `locations`: the only locations the detector reads (a cookie detector never looks at a header).
  * `detectPayloads` computes each value's classes once and skips detectors whose prefilters fail.
  *
+ * `cheap` declares that `detect` costs no more than a lookup in the clean-value cache on the values that reach
+ * it (a name lookup, one anchored pattern on a path segment): a value that only cheap detectors can read is
+ * run through them each time rather than remembered, which keeps the cache for values worth it.
+ *
  * @example
  * const d: PayloadDetector = { id: 'xss-markup', ..., gate: CHAR.LT | CHAR.COLON, detect: (v) => null };
  */
@@ -27,6 +31,7 @@ export interface PayloadDetector extends DetectorInfo {
   readonly gate?: number;
   readonly gateAlso?: number;
   readonly locations?: readonly ValueLocation[];
+  readonly cheap?: boolean;
 }
 
 /** Whether a value with character classes `classes` at `location` can reach `d.detect` at all. */

@@ -145,6 +145,18 @@ describe('the clean-value cache', () => {
     expect(cleanCache.size).toBe(0);
   });
 
+  it('does not remember a value only cheap detectors read, and still reports what they find', () => {
+    const cleanCache = createCleanValueCache();
+    // Path segments of letters reach only the probe-path signature (cheap): run each time, never stored.
+    expect(detectPayloads(req({ path: '/v1/products/featured' }), { cleanCache })).toEqual([]);
+    expect(cleanCache.size).toBe(0);
+    const probe = req({ path: '/v1/.env' });
+    for (let i = 0; i < 2; i++) expect(detectPayloads(probe, { cleanCache }).map((d) => d.detector)).toEqual(['scanner-probe-path']);
+    // A value a costlier signature can read is remembered as before.
+    detectPayloads(req({ query: { q: ['two words'] } }), { cleanCache });
+    expect(cleanCache.size).toBe(1);
+  });
+
   it('runs exactly the detectors whose prefilters pass, for every class set a value can have', () => {
     // A detector per prefilter shape, each reporting itself: the memoised eligibility must match the prefilters.
     const probe = (id: string, p: Pick<PayloadDetector, 'gate' | 'gateAlso' | 'locations'>): PayloadDetector => ({

@@ -127,27 +127,35 @@ export function detectPayloads(request: ApiRequest, opts: DetectPayloadOptions =
   return detectInValues(inspectValues(request), opts);
 }
 
+/** The detectors that can read a value, and whether it is worth remembering the value when none matches. */
+interface Eligible {
+  readonly detectors: readonly PayloadDetector[];
+  /** False when every one of them is `cheap`: running them again costs no more than a cache lookup. */
+  readonly remember: boolean;
+}
+
 /**
  * The detectors whose prefilters a value with character classes `classes` at `location` passes, memoised per
  * detector list: values share a handful of class sets, so this replaces a prefilter test per detector and value
  * with one lookup, and a value no detector can read (an id, a plain word in most places) costs no cache entry.
  */
-const ELIGIBLE = new WeakMap<readonly PayloadDetector[], Map<string, Map<number, readonly PayloadDetector[]>>>();
+const ELIGIBLE = new WeakMap<readonly PayloadDetector[], Map<string, Map<number, Eligible>>>();
 const MAX_ELIGIBLE_SETS = 4096;
 
-function eligibleDetectors(detectors: readonly PayloadDetector[], location: InspectedValue['location'], classes: number): readonly PayloadDetector[] {
+function eligibleDetectors(detectors: readonly PayloadDetector[], location: InspectedValue['location'], classes: number): Eligible {
   let byLocation = ELIGIBLE.get(detectors);
   if (byLocation === undefined) ELIGIBLE.set(detectors, (byLocation = new Map()));
   let byClasses = byLocation.get(location);
   if (byClasses === undefined) byLocation.set(location, (byClasses = new Map()));
-  let list = byClasses.get(classes);
-  if (list === undefined) {
-    list = detectors.filter((d) => passesPrefilter(d, classes, location));
+  let e = byClasses.get(classes);
+  if (e === undefined) {
+    const list = detectors.filter((d) => passesPrefilter(d, classes, location));
+    e = { detectors: list, remember: list.some((d) => d.cheap !== true) };
     // At most 2^30 class sets exist in principle; in practice a few hundred. Bounded all the same.
     if (byClasses.size >= MAX_ELIGIBLE_SETS) byClasses.clear();
-    byClasses.set(classes, list);
+    byClasses.set(classes, e);
   }
-  return list;
+  return e;
 }
 
 /** `detectPayloads` on values already inspected (the pipeline may share them with other stages). */
@@ -159,10 +167,10 @@ export function detectInValues(values: readonly InspectedValue[], opts: DetectPa
   for (const v of values) {
     if (v.value === '') continue;
     const eligible = eligibleDetectors(detectors, v.location, charClasses(v.value));
-    if (eligible.length === 0) continue;
+    if (eligible.detectors.length === 0) continue;
     // Short values only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
     let clean: Set<string> | undefined;
-    if (cache !== undefined && v.value.length <= MAX_CLEAN_CACHED) {
+    if (cache !== undefined && eligible.remember && v.value.length <= MAX_CLEAN_CACHED) {
       let byName = cache.values.get(v.location);
       if (byName === undefined) cache.values.set(v.location, (byName = new Map()));
       clean = byName.get(v.name);
@@ -170,7 +178,7 @@ export function detectInValues(values: readonly InspectedValue[], opts: DetectPa
       if (clean.has(v.value)) continue;
     }
     let matched = false;
-    for (const d of eligible) {
+    for (const d of eligible.detectors) {
       let m;
       try {
         m = d.detect(v);

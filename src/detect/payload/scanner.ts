@@ -91,6 +91,8 @@ export const SCANNER_USER_AGENT: PayloadDetector = {
     'Check whether the scan is authorised (a pentest window, the team\'s own DAST in CI). If not, block or rate-limit the source, review what the scan hit (the other detections of the same actor), and prioritise fixes for anything it found. Do not rely on user agents for blocking: they are trivially changed.',
   gate: CHAR.LETTER,
   locations: ['header'],
+  // A header-name lookup; the agent patterns run only on the user-agent headers.
+  cheap: true,
   detect(v: InspectedValue): PayloadMatch | null {
     if (v.location !== 'header') return null;
     const tool = TOOL_HEADERS[v.name];
@@ -151,6 +153,8 @@ export const SCANNER_PROBE_PATH: PayloadDetector = {
     'Make sure the probed files do not exist in the deployed artefact (build from a clean tree, exclude `.git`, `.env` and backups), deny dot-files and backup extensions at the web server, and review the rest of the actor\'s traffic for what else was tried.',
   gate: CHAR.DOT | CHAR.LETTER,
   locations: ['path'],
+  // One anchored pattern and an extension lookup on one path segment.
+  cheap: true,
   detect(v: InspectedValue): PayloadMatch | null {
     if (v.location !== 'path' || v.name === '*') return null;
     const s = v.value;
