@@ -639,7 +639,8 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   function resolveIn(h: HostState, method: string, segs: string[]): TemplateMatch {
     let node: Node | undefined = h.root;
     const out: string[] = [];
-    const used = new Map<string, number>();
+    // Made on the first parameter: most calls resolve to static templates, and this runs on every call.
+    let used: Map<string, number> | undefined;
     let confidence = 1;
     let spec = true;
     let prevLiteral: string | undefined;
@@ -670,7 +671,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
         // A typed segment that never varied in plenty of traffic is a constant of the API (`/api/2/`).
         out.push(next.sole as string);
       } else if (next && asParam) {
-        out.push(uniqueName(labelFor(next, prevLiteral), used));
+        out.push(uniqueName(labelFor(next, prevLiteral), (used ??= new Map())));
         confidence = Math.min(confidence, paramConfidence(next));
         if (!next.spec) spec = false;
       } else if (next) {
@@ -679,7 +680,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
         if (next.state !== SPEC) spec = false;
       } else {
         const k = isTemplateSegment(seg) ? undefined : tokenKind(seg);
-        out.push(k ? uniqueName(kindParamName(k), used) : isTemplateSegment(seg) ? seg : seg);
+        out.push(k ? uniqueName(kindParamName(k), (used ??= new Map())) : isTemplateSegment(seg) ? seg : seg);
         confidence = Math.min(confidence, 0.2);
         spec = false;
       }

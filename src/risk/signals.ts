@@ -102,7 +102,8 @@ export function observeHeaderSignals(state: EndpointState, event: ApiEvent, fact
   if (facts.kind !== 'none' && event.request.scheme === 'http') signal(state, `credentials-over-http:${facts.kind}`);
   if (facts.kind === 'basic') signal(state, 'basic-auth');
   if (facts.jwt) {
-    if (facts.jwt.alg.toLowerCase() === 'none') signal(state, 'jwt-alg-none');
+    // Length first: no lower-cased copy of every token's algorithm.
+    if (facts.jwt.alg.length === 4 && facts.jwt.alg.toLowerCase() === 'none') signal(state, 'jwt-alg-none');
     if (!facts.jwt.hasExp) signal(state, 'jwt-no-exp');
   }
   const res = event.response;
