@@ -187,7 +187,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
     conformance.observe(state, req.path, ts);
-    const names = memoOf(state).names;
+    const memo = memoOf(state);
+    const names = memo.names;
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
     // Headers, cookies and bodies are redacted (and classified) only on analysed events; the others
@@ -195,7 +196,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!analyse) {
       observeHits(state, url.hits, names);
       observeHitSignals(state, url.hits, facts, names);
-      if (detect) detections += detect.observe(event, detectContext(state, ts, facts, names, undefined));
+      if (detect) detections += detect.observe(event, detectContext(state, memo, ts, facts, undefined));
       return;
     }
     const red = redactor.redactEvent(event);
@@ -229,7 +230,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (list.length >= samplesPerEndpoint) list.shift();
       list.push({ endpointId: endpointId(state.host, state.method, state.template), timestamp: r.timestamp, event: r });
     }
-    if (detect) detections += detect.observe(event, detectContext(state, ts, facts, names, responseSensitive(red.hits)));
+    if (detect) detections += detect.observe(event, detectContext(state, memo, ts, facts, responseSensitive(red.hits)));
   }
 
   /** Whether an analysed response carried personal, financial or credential data (medium sensitivity or more). */
@@ -242,8 +243,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
    * Endpoint id, key and path parameter names per state, computed once per template (the id is a SHA-256, and a
    * lookup by the template string would hash a fresh string on every event). A flush may change the template.
    */
-  const stateMemo = new WeakMap<EndpointState, { template: string; id: string; key: string; names: (string | null)[] }>();
-  function memoOf(state: EndpointState): { id: string; key: string; names: (string | null)[] } {
+  interface StateMemo {
+    template: string;
+    id: string;
+    key: string;
+    names: (string | null)[];
+  }
+  const stateMemo = new WeakMap<EndpointState, StateMemo>();
+  function memoOf(state: EndpointState): StateMemo {
     let m = stateMemo.get(state);
     if (m === undefined || m.template !== state.template) {
       const { host, method, template } = state;
@@ -253,17 +260,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return m;
   }
 
-  function detectContext(state: EndpointState, ts: number, facts: CredentialFacts, names: readonly (string | null)[], sensitive: boolean | undefined): DetectContext {
-    const ids = memoOf(state);
+  function detectContext(state: EndpointState, memo: StateMemo, ts: number, facts: CredentialFacts, sensitive: boolean | undefined): DetectContext {
     const ctx: DetectContext = {
       ts,
       facts,
-      endpointId: ids.id,
-      endpointKey: ids.key,
+      endpointId: memo.id,
+      endpointKey: memo.key,
       host: state.host,
       method: state.method,
       template: state.template,
-      pathParamNames: names,
+      pathParamNames: memo.names,
     };
     if (sensitive !== undefined) ctx.responseSensitive = sensitive;
     return ctx;

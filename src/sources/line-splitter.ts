@@ -11,14 +11,9 @@ import { isUtf8 } from 'node:buffer';
  */
 export type LineItem = { kind: 'line'; line: number; buf: Buffer; start: number; end: number; utf8: boolean } | { kind: 'too-long'; line: number; bytes: number };
 
-/** The bytes of a line, for the rare caller that needs them whole. */
-function lineBytes(item: Extract<LineItem, { kind: 'line' }>): Buffer {
-  return item.buf.subarray(item.start, item.end);
-}
-
 /** Whether a line is valid UTF-8 (checked now unless its chunk was found valid as a whole). */
 export function lineIsUtf8(item: Extract<LineItem, { kind: 'line' }>): boolean {
-  return item.utf8 || isUtf8(lineBytes(item));
+  return item.utf8 || isUtf8(item.buf.subarray(item.start, item.end));
 }
 
 function lineOf(line: number, buf: Buffer, start: number, end: number, utf8: boolean): LineItem {

@@ -134,19 +134,25 @@ interface Eligible {
   readonly remember: boolean;
 }
 
+type EligibleTable = Map<string, Map<number, Eligible>>;
+const ELIGIBLE = new WeakMap<readonly PayloadDetector[], EligibleTable>();
+const MAX_ELIGIBLE_SETS = 4096;
+
+/** The memo of a detector list (found once per call, not once per value). */
+function eligibleTable(detectors: readonly PayloadDetector[]): EligibleTable {
+  let table = ELIGIBLE.get(detectors);
+  if (table === undefined) ELIGIBLE.set(detectors, (table = new Map()));
+  return table;
+}
+
 /**
  * The detectors whose prefilters a value with character classes `classes` at `location` passes, memoised per
  * detector list: values share a handful of class sets, so this replaces a prefilter test per detector and value
  * with one lookup, and a value no detector can read (an id, a plain word in most places) costs no cache entry.
  */
-const ELIGIBLE = new WeakMap<readonly PayloadDetector[], Map<string, Map<number, Eligible>>>();
-const MAX_ELIGIBLE_SETS = 4096;
-
-function eligibleDetectors(detectors: readonly PayloadDetector[], location: InspectedValue['location'], classes: number): Eligible {
-  let byLocation = ELIGIBLE.get(detectors);
-  if (byLocation === undefined) ELIGIBLE.set(detectors, (byLocation = new Map()));
-  let byClasses = byLocation.get(location);
-  if (byClasses === undefined) byLocation.set(location, (byClasses = new Map()));
+function eligibleDetectors(table: EligibleTable, detectors: readonly PayloadDetector[], location: InspectedValue['location'], classes: number): Eligible {
+  let byClasses = table.get(location);
+  if (byClasses === undefined) table.set(location, (byClasses = new Map()));
   let e = byClasses.get(classes);
   if (e === undefined) {
     const list = detectors.filter((d) => passesPrefilter(d, classes, location));
@@ -164,9 +170,10 @@ export function detectInValues(values: readonly InspectedValue[], opts: DetectPa
   const detectors = opts.detectors ?? PAYLOAD_DETECTORS;
   let found: Map<string, { d: PayloadDetector; v: InspectedValue; confidence: number; fragment: string }> | undefined;
   const cache = opts.detectors === undefined ? opts.cleanCache : undefined;
+  const table = eligibleTable(detectors);
   for (const v of values) {
     if (v.value === '') continue;
-    const eligible = eligibleDetectors(detectors, v.location, charClasses(v.value));
+    const eligible = eligibleDetectors(table, detectors, v.location, charClasses(v.value));
     if (eligible.detectors.length === 0) continue;
     // Short values only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
     let clean: Set<string> | undefined;
