@@ -138,6 +138,29 @@ describe('the clean-value cache', () => {
     expect(cleanCache.size).toBeLessThanOrEqual(3);
   });
 
+  it('keys values by their raw text, with form fields (where + is a space) apart from other body fields', () => {
+    const cleanCache = createCleanValueCache();
+    const raw = 'x+union+select+1';
+    const multipart = req({
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=B' },
+      body: { text: `--B\r\nContent-Disposition: form-data; name="q"\r\n\r\n${raw}\r\n--B--\r\n`, contentType: 'multipart/form-data; boundary=B', encoding: 'utf8', size: 60, truncated: false },
+    });
+    const form = req({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { text: `q=${raw}`, contentType: 'application/x-www-form-urlencoded', encoding: 'utf8', size: 18, truncated: false },
+    });
+    // Literal plus signs: clean, and remembered as such.
+    expect(detectPayloads(multipart, { cleanCache })).toEqual([]);
+    expect(cleanCache.size).toBe(1);
+    // The same raw text as a form field decodes to `x union select 1`.
+    expect(detectPayloads(form, { cleanCache }).map((d) => d.detector)).toEqual(['sqli-tokens']);
+    // A percent-encoded attack is remembered by nothing: the next one is decoded and caught again.
+    const encoded = req({ query: { q: ['%27%20OR%20%271%27%3D%271'] } });
+    for (let i = 0; i < 2; i++) expect(detectPayloads(encoded, { cleanCache }).map((d) => d.detector)).toEqual(['sqli-tokens']);
+  });
+
   it('holds no value that no detector could read (numeric ids in the path, query and headers)', () => {
     const cleanCache = createCleanValueCache();
     const r = req({ path: '/1234/5678', query: { page: ['2'], id: ['42'] }, headers: { 'x-request-id': '123456' } });

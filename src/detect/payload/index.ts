@@ -5,7 +5,7 @@ import { CMDI_SHELL_SYNTAX, CMDI_SSI_DIRECTIVE } from './cmdi.js';
 import { COOKIE_SERIALIZED_OBJECT } from './cookie.js';
 import { CRLF_HEADER_INJECTION, LOGFORGE_INJECTED_LINE } from './crlf.js';
 import { charClasses, passesPrefilter, type PayloadDetector } from './detector.js';
-import { inspectValues } from './inspect.js';
+import { collectValues, inspectValues, type CollectedValues } from './inspect.js';
 import { LOG4SHELL_JNDI_LOOKUP } from './log4shell.js';
 import { NOSQLI_OPERATORS } from './nosqli.js';
 import { SCANNER_OAST_DOMAIN, SCANNER_PROBE_PATH, SCANNER_USER_AGENT } from './scanner.js';
@@ -18,7 +18,7 @@ import { XXE_EXTERNAL_ENTITY_DETECTOR } from './xxe.js';
 
 export type { PayloadDetector, PayloadMatch } from './detector.js';
 export { CHAR, charClasses, passesPrefilter } from './detector.js';
-export { inspectValues, DEFAULT_INSPECT_LIMITS, SKIPPED_HEADERS, type InspectLimits } from './inspect.js';
+export { inspectValues, collectValues, DEFAULT_INSPECT_LIMITS, SKIPPED_HEADERS, type InspectLimits, type KnownClean } from './inspect.js';
 export { decodeValue } from './decode.js';
 
 /**
@@ -49,10 +49,22 @@ export const PAYLOAD_DETECTORS: readonly PayloadDetector[] = Object.freeze([
 
 /** Detections below this confidence are dropped unless the caller asks for them (`minConfidence: 0`). */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
-/** Clean values by location, then name (flat string keys: no concatenation per value). */
+/**
+ * Raw values (before decoding) no detector matched, by location (`body+` for form fields, whose `+` is a space),
+ * then name: flat string keys, no concatenation per value.
+ */
 export interface CleanValueCache {
   readonly values: Map<string, Map<string, Set<string>>>;
   size: number;
+}
+
+function cleanPartition(location: string, plusAsSpace: boolean): string {
+  return plusAsSpace ? `${location}+` : location;
+}
+
+function isKnownClean(cache: CleanValueCache, location: string, name: string, raw: string, plusAsSpace: boolean): boolean {
+  if (raw.length > MAX_CLEAN_CACHED) return false;
+  return cache.values.get(plusAsSpace ? cleanPartition(location, true) : location)?.get(name)?.has(raw) === true;
 }
 
 export function createCleanValueCache(): CleanValueCache {
@@ -68,8 +80,8 @@ export interface DetectPayloadOptions {
   /** 0..1; default `DEFAULT_MIN_CONFIDENCE`. */
   readonly minConfidence?: number;
   /**
-   * Values (by location, name and decoded value) on which no detector matched at all, so the next identical value
-   * is skipped: traffic repeats its headers, cookies and small parameters. In process memory only, like the
+   * Values (by location, name and raw text) on which no detector matched at all, so the next identical value is
+   * skipped before it is even decoded: traffic repeats its headers, cookies and small parameters. In process memory only, like the
    * redactor's placeholder cache; the caller bounds it with `cleanCacheSize`. Only for the default detectors.
    */
   readonly cleanCache?: CleanValueCache;
@@ -124,7 +136,11 @@ export function redactEvidence(fragment: string): string {
  * //   location: { where: 'query', name: 'id' }, evidence: "1' OR '1'='1", severity: 'high', ... }]
  */
 export function detectPayloads(request: ApiRequest, opts: DetectPayloadOptions = {}): Detection[] {
-  return detectInValues(inspectValues(request), opts);
+  const cache = opts.detectors === undefined ? opts.cleanCache : undefined;
+  if (cache === undefined) return detectInValues(inspectValues(request), opts);
+  // With a cache, a value seen clean before is looked up by its raw text and never decoded.
+  const collected = collectValues(request, undefined, (location, name, raw, plus) => isKnownClean(cache, location, name, raw, plus));
+  return detectIn(collected.values, opts, cache, collected);
 }
 
 /** The detectors that can read a value, and whether it is worth remembering the value when none matches. */
@@ -166,23 +182,29 @@ function eligibleDetectors(table: EligibleTable, detectors: readonly PayloadDete
 
 /** `detectPayloads` on values already inspected (the pipeline may share them with other stages). */
 export function detectInValues(values: readonly InspectedValue[], opts: DetectPayloadOptions = {}): Detection[] {
+  return detectIn(values, opts, undefined, undefined);
+}
+
+/** Runs the detectors on `values`; with a cache, a value none matched goes into it under its raw text (from `raw`). */
+function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions, cache: CleanValueCache | undefined, raw: CollectedValues | undefined): Detection[] {
   const min = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const detectors = opts.detectors ?? PAYLOAD_DETECTORS;
   let found: Map<string, { d: PayloadDetector; v: InspectedValue; confidence: number; fragment: string }> | undefined;
-  const cache = opts.detectors === undefined ? opts.cleanCache : undefined;
   const table = eligibleTable(detectors);
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (v.value === '') continue;
     const eligible = eligibleDetectors(table, detectors, v.location, charClasses(v.value));
     if (eligible.detectors.length === 0) continue;
     // Short values only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
     let clean: Set<string> | undefined;
-    if (cache !== undefined && eligible.remember && v.value.length <= MAX_CLEAN_CACHED) {
-      let byName = cache.values.get(v.location);
-      if (byName === undefined) cache.values.set(v.location, (byName = new Map()));
+    const rawText = raw?.raws[i];
+    if (cache !== undefined && rawText !== undefined && eligible.remember && rawText.length <= MAX_CLEAN_CACHED) {
+      const partition = cleanPartition(v.location, raw!.plus[i] === true);
+      let byName = cache.values.get(partition);
+      if (byName === undefined) cache.values.set(partition, (byName = new Map()));
       clean = byName.get(v.name);
       if (clean === undefined) byName.set(v.name, (clean = new Set()));
-      if (clean.has(v.value)) continue;
     }
     let matched = false;
     for (const d of eligible.detectors) {
@@ -207,7 +229,7 @@ export function detectInValues(values: readonly InspectedValue[], opts: DetectPa
         cache!.values.clear();
         cache!.size = 0;
       } else {
-        clean.add(v.value);
+        clean.add(rawText!);
         cache!.size++;
       }
     }

@@ -123,15 +123,42 @@ function escapePointer(key: string): string {
   return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-class Collector {
-  readonly out: InspectedValue[] = [];
-  constructor(readonly limits: InspectLimits) {}
+/**
+ * Whether a raw value (before cutting and decoding) at this location and name is already known to be clean: the
+ * detect stage's cache of values no detector matched. Decoding is a function of the raw text and `plusAsSpace`, so
+ * the same raw text decodes to the same value and gets the same verdict.
+ */
+export type KnownClean = (location: ValueLocation, name: string, raw: string, plusAsSpace: boolean) => boolean;
+
+/** Values to inspect, with the raw text each was decoded from (for the caller's cache). */
+export interface CollectedValues {
+  readonly values: InspectedValue[];
+  readonly raws: string[];
+  /** Per value: whether `+` was read as a space (form fields), which the cache must tell apart. */
+  readonly plus: boolean[];
+}
+
+class Collector implements CollectedValues {
+  readonly values: InspectedValue[] = [];
+  readonly raws: string[] = [];
+  readonly plus: boolean[] = [];
+  /** Values taken, known clean ones included, so the `maxValues` bound picks the same values with or without a cache. */
+  private taken = 0;
+  constructor(
+    readonly limits: InspectLimits,
+    private readonly known?: KnownClean,
+  ) {}
   get full(): boolean {
-    return this.out.length >= this.limits.maxValues;
+    return this.taken >= this.limits.maxValues;
   }
   add(location: ValueLocation, name: string, raw: string, plusAsSpace = false): void {
     if (raw === '' || this.full) return;
-    this.out.push({ location, name, value: decodeValue(raw, { plusAsSpace, maxChars: this.limits.maxChars }) });
+    this.taken++;
+    // A value seen clean before costs one lookup: no decoding, no record.
+    if (this.known !== undefined && this.known(location, name, raw, plusAsSpace)) return;
+    this.values.push({ location, name, value: decodeValue(raw, { plusAsSpace, maxChars: this.limits.maxChars }) });
+    this.raws.push(raw);
+    this.plus.push(plusAsSpace);
   }
 }
 
@@ -314,11 +341,16 @@ function addBody(c: Collector, request: ApiRequest): void {
  * //  { location: 'query', name: 'q', value: '1 OR 1=1' }]
  */
 export function inspectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): InspectedValue[] {
-  const c = new Collector(limits);
+  return collectValues(request, limits).values;
+}
+
+/** `inspectValues`, leaving out the values `known` says are clean, and keeping each value's raw text. */
+export function collectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS, known?: KnownClean): CollectedValues {
+  const c = new Collector(limits, known);
   addPath(c, request.path);
   addQuery(c, request.query);
   addCookies(c, request.headers.cookie, request.cookies);
   addHeaders(c, request.headers);
   addBody(c, request);
-  return c.out;
+  return c;
 }
