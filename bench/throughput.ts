@@ -1,8 +1,8 @@
 /**
  * Pipeline throughput and memory, against the physical floor on the same events.
  *
- *   npm run bench:throughput                 # 1M events, plus a 3M run for the memory comparison
- *   npm run bench:throughput -- --events 200000 --no-memory
+ *   npm run bench:throughput                 # 1M events in 3 rounds, plus a 3M run for the memory comparison
+ *   npm run bench:throughput -- --events 200000 --rounds 1 --no-memory
  *
  * Each measurement runs in its own child process (`throughput-child.mjs`: plain node on the compiled `dist/`,
  * one core, `taskset` when available) so that peak RSS belongs to that run alone:
@@ -60,25 +60,48 @@ function runChild(mode: 'floor' | 'pipeline' | 'detect', file: string): RunResul
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
+/** The run with the median rate (the middle one of an odd number of runs). */
+function median(runs: RunResult[]): RunResult {
+  return [...runs].sort((a, b) => a.events / a.seconds - b.events / b.seconds)[Math.floor(runs.length / 2)]!;
+}
+
 async function main(): Promise<void> {
   const n = Number(arg('events', '1000000'));
+  // Rounds of floor, pipeline, detect, one after the other: the same build moves by up to 25% between runs on a
+  // shared machine, so each figure is the median of its rounds, and each round's ratios are shown too.
+  const rounds = Math.max(1, Number(arg('rounds', '3')));
   process.stderr.write('building dist/ (the pipeline runs compiled, as the CLI does) ...\n');
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const memory = !process.argv.includes('--no-memory');
   const file = await ensureEvents(n);
   const mb = statSync(file).size / 1e6;
-  console.log(`Throughput: ${n.toLocaleString('en')} demo events, ${mb.toFixed(0)} MB of NDJSON (${Math.round((mb * 1e6) / n)} bytes/event), one core`);
-  const floor = runChild('floor', file);
-  const pipe = runChild('pipeline', file);
+  console.log(`Throughput: ${n.toLocaleString('en')} demo events, ${mb.toFixed(0)} MB of NDJSON (${Math.round((mb * 1e6) / n)} bytes/event), one core, median of ${rounds} round(s)`);
   const rate = (r: RunResult) => r.events / r.seconds;
-  const row = (name: string, r: RunResult) =>
-    `  ${name.padEnd(9)} ${Math.round(rate(r)).toLocaleString('en').padStart(9)} events/s  ${r.seconds.toFixed(1).padStart(6)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
-    (r.retainedHeapMb === undefined ? '' : `  retained heap ${r.retainedHeapMb.toFixed(1)} MB`);
-  console.log(row('floor', floor));
-  console.log(row('pipeline', pipe) + `  (${pipe.endpoints} endpoints)`);
+  const fmt = (x: number) => Math.round(x).toLocaleString('en');
+  const all: Record<'floor' | 'pipeline' | 'detect', RunResult[]> = { floor: [], pipeline: [], detect: [] };
+  for (let i = 1; i <= rounds; i++) {
+    const f = runChild('floor', file);
+    const p = runChild('pipeline', file);
+    const d = runChild('detect', file);
+    all.floor.push(f);
+    all.pipeline.push(p);
+    all.detect.push(d);
+    console.log(
+      `  round ${i}: floor ${fmt(rate(f))}, pipeline ${fmt(rate(p))} (${(rate(f) / rate(p)).toFixed(2)} x floor), detect ${fmt(rate(d))} (${(rate(p) / rate(d)).toFixed(2)} x pipeline) events/s`,
+    );
+  }
+  const row = (name: string, r: RunResult, runs?: RunResult[]) =>
+    `  ${name.padEnd(9)} ${fmt(rate(r)).padStart(9)} events/s  ${r.seconds.toFixed(1).padStart(6)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
+    (r.retainedHeapMb === undefined ? '' : `  retained heap ${r.retainedHeapMb.toFixed(1)} MB`) +
+    (runs && runs.length > 1 ? `  (range ${fmt(Math.min(...runs.map(rate)))} to ${fmt(Math.max(...runs.map(rate)))})` : '');
+  const floor = median(all.floor);
+  const pipe = median(all.pipeline);
+  const det = median(all.detect);
+  console.log('Medians:');
+  console.log(row('floor', floor, all.floor));
+  console.log(row('pipeline', pipe, all.pipeline) + `  ${pipe.endpoints} endpoints`);
   console.log(`  pipeline cost = ${(rate(floor) / rate(pipe)).toFixed(2)} x the floor (target <= 4x); target >= 50,000 events/s: ${rate(pipe) >= 50_000 ? 'met' : 'NOT met'}`);
-  const det = runChild('detect', file);
-  console.log(row('detect', det) + `  (${det.issues} issues in ${det.cases} cases)`);
+  console.log(row('detect', det, all.detect) + `  ${det.issues} issues in ${det.cases} cases`);
   const cost = rate(pipe) / rate(det);
   console.log(
     `  detection cost = ${cost.toFixed(2)} x the pipeline without it (target <= 2x); target >= 25,000 events/s: ${rate(det) >= 25_000 && cost <= 2 ? 'met' : 'NOT met'}`,
@@ -89,7 +112,7 @@ async function main(): Promise<void> {
     const pipe3 = runChild('pipeline', file3);
     console.log(`Memory at a fixed estate: ${n.toLocaleString('en')} vs ${big.toLocaleString('en')} events`);
     console.log(row(`${n / 1e6}M`, pipe));
-    console.log(row(`${big / 1e6}M`, pipe3) + `  (${pipe3.endpoints} endpoints)`);
+    console.log(row(`${big / 1e6}M`, pipe3) + `  ${pipe3.endpoints} endpoints`);
     console.log(`  peak RSS ratio ${(pipe3.maxRssMb / pipe.maxRssMb).toFixed(2)}, retained heap ratio ${(pipe3.retainedHeapMb! / pipe.retainedHeapMb!).toFixed(2)} for 3x the events (flat means ~1.0)`);
   }
 }
