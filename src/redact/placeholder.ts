@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { invalidInput } from '../errors/domain-errors.js';
 
 /** Values longer than this are hashed every time: caching them would keep large raw values in memory. */
@@ -11,33 +11,43 @@ export type PlaceholderFn = (dataClass: string, value: string) => string;
  * correlate across events while a dictionary of likely values (emails, card numbers) cannot be hashed
  * offline without the installation secret.
  *
- * A small LRU skips the HMAC for values seen again (the same API key on every request). It holds raw
- * values in process memory only, is bounded, and is never persisted or logged.
+ * A small cache skips the HMAC for values seen again (the same API key on every request). It holds raw
+ * values in process memory only, is bounded (`cacheSize` entries), and is never persisted or logged. It keeps
+ * two generations: new values go into the young one; when that is full it becomes the old one and the previous
+ * old one is dropped; a value found in the old one moves back to the young one. Values in use stay, and a hit in
+ * the young generation costs one lookup, where a strict LRU re-inserts on every hit.
  */
 export function createPlaceholder(secret: Buffer | string, cacheSize = 1024): PlaceholderFn {
-  const key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
-  if (key.length < 16) throw invalidInput('redaction secret must be at least 16 bytes');
-  const cache = new Map<string, string>();
+  const raw = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
+  if (raw.length < 16) throw invalidInput('redaction secret must be at least 16 bytes');
+  // A key object is prepared once; a Buffer key would be copied into a new one for every HMAC.
+  const key = createSecretKey(raw);
+  const generation = Math.max(1, Math.floor(cacheSize / 2));
+  let young = new Map<string, string>();
+  let old = new Map<string, string>();
+  const remember = (input: string, out: string): void => {
+    if (young.size >= generation) {
+      old = young;
+      young = new Map();
+    }
+    young.set(input, out);
+  };
   return (dataClass, value) => {
     const input = `${dataClass}:${value}`;
-    if (value.length <= MAX_CACHED_VALUE) {
-      const hit = cache.get(input);
-      if (hit !== undefined) {
-        // Re-insert so that the Map's insertion order is recency order.
-        cache.delete(input);
-        cache.set(input, hit);
-        return hit;
+    const cached = cacheSize > 0 && value.length <= MAX_CACHED_VALUE;
+    if (cached) {
+      const hit = young.get(input);
+      if (hit !== undefined) return hit;
+      const older = old.get(input);
+      if (older !== undefined) {
+        old.delete(input);
+        remember(input, older);
+        return older;
       }
     }
     const digest = createHmac('sha256', key).update(input, 'utf8').digest('hex').slice(0, 16);
     const out = `[REDACTED:${dataClass}:${digest}]`;
-    if (value.length <= MAX_CACHED_VALUE && cacheSize > 0) {
-      if (cache.size >= cacheSize) {
-        const oldest = cache.keys().next();
-        if (!oldest.done) cache.delete(oldest.value);
-      }
-      cache.set(input, out);
-    }
+    if (cached) remember(input, out);
     return out;
   };
 }
