@@ -1,7 +1,7 @@
 /**
  * Pipeline throughput and memory, against the physical floor on the same events.
  *
- *   npm run bench:throughput                 # 1M events in 3 rounds, plus a 3M run for the memory comparison
+ *   npm run bench:throughput                 # 1M events in 5 rounds, plus a 3M run for the memory comparison
  *   npm run bench:throughput -- --events 200000 --rounds 1 --no-memory
  *
  * Each measurement runs in its own child process (`throughput-child.mjs`: plain node on the compiled `dist/`,
@@ -60,16 +60,22 @@ function runChild(mode: 'floor' | 'pipeline' | 'detect', file: string): RunResul
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
-/** The run with the median rate (the middle one of an odd number of runs). */
+/** The run with the median rate: the middle one (rounds are odd). */
 function median(runs: RunResult[]): RunResult {
   return [...runs].sort((a, b) => a.events / a.seconds - b.events / b.seconds)[Math.floor(runs.length / 2)]!;
+}
+
+function medianOf(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 async function main(): Promise<void> {
   const n = Number(arg('events', '1000000'));
   // Rounds of floor, pipeline, detect, one after the other: the same build moves by up to 25% between runs on a
   // shared machine, so each figure is the median of its rounds, and each round's ratios are shown too.
-  const rounds = Math.max(1, Number(arg('rounds', '3')));
+  // Odd, so that the median is one run's figure.
+  const asked = Math.max(1, Math.floor(Number(arg('rounds', '5'))) || 1);
+  const rounds = asked % 2 === 1 ? asked : asked + 1;
   process.stderr.write('building dist/ (the pipeline runs compiled, as the CLI does) ...\n');
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const memory = !process.argv.includes('--no-memory');
@@ -97,7 +103,10 @@ async function main(): Promise<void> {
   const floor = median(all.floor);
   const pipe = median(all.pipeline);
   const det = median(all.detect);
-  console.log('Medians:');
+  const roundRatios = (num: RunResult[], den: RunResult[]) => medianOf(num.map((r, i) => rate(r) / rate(den[i]!)));
+  console.log(
+    `Medians (of the rounds' own ratios: pipeline ${roundRatios(all.floor, all.pipeline).toFixed(2)} x floor, detect ${roundRatios(all.pipeline, all.detect).toFixed(2)} x pipeline):`,
+  );
   console.log(row('floor', floor, all.floor));
   console.log(row('pipeline', pipe, all.pipeline) + `  ${pipe.endpoints} endpoints`);
   console.log(`  pipeline cost = ${(rate(floor) / rate(pipe)).toFixed(2)} x the floor (target <= 4x); target >= 50,000 events/s: ${rate(pipe) >= 50_000 ? 'met' : 'NOT met'}`);

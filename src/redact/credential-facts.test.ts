@@ -59,6 +59,14 @@ describe('credentialFacts', () => {
     }
   });
 
+  it('the caching reader reads an empty Authorization header afresh each time (it is no credential)', () => {
+    const read = createCredentialReader();
+    const a = event({ headers: { authorization: '', 'x-api-key': 'key-of-a' } });
+    const b = event({ headers: { authorization: '', 'x-api-key': 'key-of-b' } });
+    expect(read(a, NOW)).toMatchObject({ kind: 'api-key-header', principal: fnv1a('key-of-a') });
+    expect(read(b, NOW)).toMatchObject({ kind: 'api-key-header', principal: fnv1a('key-of-b') });
+  });
+
   it('malformed tokens are opaque, never a crash', () => {
     for (const v of ['Bearer a.b.c', 'Bearer eyJ.eyJ.', 'Bearer ' + 'x'.repeat(20000), 'Bearer']) {
       expect(() => credentialFacts(event({ headers: { authorization: v } }), NOW)).not.toThrow();

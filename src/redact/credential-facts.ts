@@ -116,7 +116,8 @@ export function createCredentialReader(cacheSize = 10_000): (event: ApiEvent, ev
   const cache = new Map<number, { authz: string; facts: CredentialFacts }>();
   return (event, eventTimeMs) => {
     const authz = event.request.headers.authorization;
-    if (authz === undefined || authz.length > 4096) return credentialFacts(event, eventTimeMs);
+    // An empty value is no credential: `credentialFacts` looks at API keys and cookies then, which differ per event.
+    if (!authz || authz.length > 4096) return credentialFacts(event, eventTimeMs);
     const key = authzKey(authz);
     const entry = cache.get(key);
     let facts: CredentialFacts;

@@ -12,7 +12,7 @@ export type PlaceholderFn = (dataClass: string, value: string) => string;
  * offline without the installation secret.
  *
  * A small cache skips the HMAC for values seen again (the same API key on every request). It holds raw
- * values in process memory only, is bounded (`cacheSize` entries), and is never persisted or logged. It keeps
+ * values in process memory only, is bounded (`cacheSize` entries, or 2 when it is 1), and is never persisted or logged. It keeps
  * two generations: new values go into the young one; when that is full it becomes the old one and the previous
  * old one is dropped; a value found in the old one moves back to the young one. Values in use stay, and a hit in
  * the young generation costs one lookup, where a strict LRU re-inserts on every hit.

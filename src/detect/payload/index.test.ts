@@ -161,6 +161,32 @@ describe('the clean-value cache', () => {
     for (let i = 0; i < 2; i++) expect(detectPayloads(encoded, { cleanCache }).map((d) => d.detector)).toEqual(['sqli-tokens']);
   });
 
+  it('counts a value repeated in one request once, and keeps nothing for a value a detector matched', () => {
+    const cleanCache = createCleanValueCache();
+    detectPayloads(req({ query: { q: ['two words', 'two words'] } }), { cleanCache });
+    expect(cleanCache.size).toBe(1);
+    const attacked = createCleanValueCache();
+    expect(detectPayloads(req({ query: { q: ["' OR '1'='1"] } }), { cleanCache: attacked })).not.toEqual([]);
+    expect(attacked.size).toBe(0);
+    expect([...attacked.values.values()].every((byName) => byName.size === 0)).toBe(true);
+  });
+
+  it('keeps no value under a name longer than 128 characters', () => {
+    const cleanCache = createCleanValueCache();
+    detectPayloads(req({ query: { ['n'.repeat(129)]: ['two words'] } }), { cleanCache });
+    expect(cleanCache.size).toBe(0);
+  });
+
+  it('picks the same values under the maxValues bound with a warm cache as without one', () => {
+    const query: Record<string, string[]> = {};
+    for (let i = 0; i < 300; i++) query[`p${i}`] = [i < 280 ? `two words ${i}` : "' OR '1'='1"];
+    const r = req({ query, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64)' } });
+    const cleanCache = createCleanValueCache();
+    for (let round = 0; round < 2; round++) expect(detectPayloads(r, { cleanCache })).toEqual(detectPayloads(r));
+    // The attack values come after the bound (256 values: two path segments, then the query), with or without the cache.
+    expect(detectPayloads(r, { cleanCache })).toEqual([]);
+  });
+
   it('holds no value that no detector could read (numeric ids in the path, query and headers)', () => {
     const cleanCache = createCleanValueCache();
     const r = req({ path: '/1234/5678', query: { page: ['2'], id: ['42'] }, headers: { 'x-request-id': '123456' } });

@@ -58,13 +58,32 @@ export interface CleanValueCache {
   size: number;
 }
 
-function cleanPartition(location: string, plusAsSpace: boolean): string {
-  return plusAsSpace ? `${location}+` : location;
-}
+/** Form fields are the only values decoded with `+` as a space (see `inspect.ts`); they get a partition of their own. */
+const FORM_PARTITION = 'body+';
+/** Longest name (parameter, header, cookie, JSON pointer) the cache keeps values under. */
+const MAX_CLEAN_NAME = 128;
 
 function isKnownClean(cache: CleanValueCache, location: string, name: string, raw: string, plusAsSpace: boolean): boolean {
-  if (raw.length > MAX_CLEAN_CACHED) return false;
-  return cache.values.get(plusAsSpace ? cleanPartition(location, true) : location)?.get(name)?.has(raw) === true;
+  if (raw.length > MAX_CLEAN_CACHED || name.length > MAX_CLEAN_NAME) return false;
+  return cache.values.get(plusAsSpace ? FORM_PARTITION : location)?.get(name)?.has(raw) === true;
+}
+
+/** Remembers a raw value on which no detector matched; the cache empties itself at its bound. */
+function rememberClean(cache: CleanValueCache, bound: number, location: string, name: string, raw: string, plusAsSpace: boolean): void {
+  const partition = plusAsSpace ? FORM_PARTITION : location;
+  let byName = cache.values.get(partition);
+  if (byName === undefined) cache.values.set(partition, (byName = new Map()));
+  let clean = byName.get(name);
+  if (clean === undefined) byName.set(name, (clean = new Set()));
+  // The same value twice in one request (`?a=x&a=x`) is one entry.
+  if (clean.has(raw)) return;
+  if (cache.size >= bound) {
+    cache.values.clear();
+    cache.size = 0;
+    return;
+  }
+  clean.add(raw);
+  cache.size++;
 }
 
 export function createCleanValueCache(): CleanValueCache {
@@ -82,7 +101,8 @@ export interface DetectPayloadOptions {
   /**
    * Values (by location, name and raw text) on which no detector matched at all, so the next identical value is
    * skipped before it is even decoded: traffic repeats its headers, cookies and small parameters. In process memory only, like the
-   * redactor's placeholder cache; the caller bounds it with `cleanCacheSize`. Only for the default detectors.
+   * redactor's placeholder cache; the caller bounds it with `cleanCacheSize`. Only for the default detectors and
+   * the default inspection limits (their `maxChars` is above the longest value kept), and only in `detectPayloads`.
    */
   readonly cleanCache?: CleanValueCache;
   /** Entries the clean cache holds before it is emptied (default 50,000). */
@@ -180,7 +200,7 @@ function eligibleDetectors(table: EligibleTable, detectors: readonly PayloadDete
   return e;
 }
 
-/** `detectPayloads` on values already inspected (the pipeline may share them with other stages). */
+/** `detectPayloads` on values already inspected (the pipeline may share them with other stages); no clean-value cache. */
 export function detectInValues(values: readonly InspectedValue[], opts: DetectPayloadOptions = {}): Detection[] {
   return detectIn(values, opts, undefined, undefined);
 }
@@ -196,16 +216,9 @@ function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions,
     if (v.value === '') continue;
     const eligible = eligibleDetectors(table, detectors, v.location, charClasses(v.value));
     if (eligible.detectors.length === 0) continue;
-    // Short values only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
-    let clean: Set<string> | undefined;
+    // Short values under short names only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
     const rawText = raw?.raws[i];
-    if (cache !== undefined && rawText !== undefined && eligible.remember && rawText.length <= MAX_CLEAN_CACHED) {
-      const partition = cleanPartition(v.location, raw!.plus[i] === true);
-      let byName = cache.values.get(partition);
-      if (byName === undefined) cache.values.set(partition, (byName = new Map()));
-      clean = byName.get(v.name);
-      if (clean === undefined) byName.set(v.name, (clean = new Set()));
-    }
+    const cacheable = cache !== undefined && rawText !== undefined && eligible.remember && rawText.length <= MAX_CLEAN_CACHED && v.name.length <= MAX_CLEAN_NAME;
     let matched = false;
     for (const d of eligible.detectors) {
       let m;
@@ -224,15 +237,8 @@ function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions,
       const prev = found.get(at);
       if (prev === undefined || m.confidence > prev.confidence) found.set(at, { d, v, confidence: m.confidence, fragment: m.fragment });
     }
-    if (clean !== undefined && !matched) {
-      if (cache!.size >= (opts.cleanCacheSize ?? 50_000)) {
-        cache!.values.clear();
-        cache!.size = 0;
-      } else {
-        clean.add(rawText!);
-        cache!.size++;
-      }
-    }
+    // Only a value that no detector matched leaves anything in the cache (no empty set under an attack's name).
+    if (cacheable && !matched) rememberClean(cache!, opts.cleanCacheSize ?? 50_000, v.location, v.name, rawText!, raw!.plus[i] === true);
   }
   if (found === undefined) return [];
   const out: Detection[] = [];

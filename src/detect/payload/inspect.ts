@@ -125,8 +125,8 @@ function escapePointer(key: string): string {
 
 /**
  * Whether a raw value (before cutting and decoding) at this location and name is already known to be clean: the
- * detect stage's cache of values no detector matched. Decoding is a function of the raw text and `plusAsSpace`, so
- * the same raw text decodes to the same value and gets the same verdict.
+ * detect stage's cache of values no detector matched. Decoding is a function of the raw text, `plusAsSpace` and
+ * `maxChars`, so with the same limits the same raw text decodes to the same value and gets the same verdict.
  */
 export type KnownClean = (location: ValueLocation, name: string, raw: string, plusAsSpace: boolean) => boolean;
 
@@ -134,7 +134,7 @@ export type KnownClean = (location: ValueLocation, name: string, raw: string, pl
 export interface CollectedValues {
   readonly values: InspectedValue[];
   readonly raws: string[];
-  /** Per value: whether `+` was read as a space (form fields), which the cache must tell apart. */
+  /** Per value: whether `+` was read as a space (form fields), which the cache must tell apart. Both lists are filled only with `known`. */
   readonly plus: boolean[];
 }
 
@@ -157,6 +157,7 @@ class Collector implements CollectedValues {
     // A value seen clean before costs one lookup: no decoding, no record.
     if (this.known !== undefined && this.known(location, name, raw, plusAsSpace)) return;
     this.values.push({ location, name, value: decodeValue(raw, { plusAsSpace, maxChars: this.limits.maxChars }) });
+    if (this.known === undefined) return;
     this.raws.push(raw);
     this.plus.push(plusAsSpace);
   }
