@@ -1,4 +1,5 @@
 import { kindParamName, tokenKind, type TokenKind } from './token-types.js';
+import { lowerCase, upperCase } from '../util/ascii-case.js';
 
 /**
  * Learns an API's path templates from concrete request paths.
@@ -184,11 +185,11 @@ function newNode(born: number): Node {
 const METHOD_MAX = 16;
 
 function normMethod(method: string): string {
-  return method.slice(0, METHOD_MAX).toUpperCase();
+  return upperCase(method.length > METHOD_MAX ? method.slice(0, METHOD_MAX) : method);
 }
 
 function normHost(host: string): string {
-  return host.slice(0, 255).toLowerCase();
+  return lowerCase(host.length > 255 ? host.slice(0, 255) : host);
 }
 
 /** Path part only, split on `/`, empty segments dropped (so `//a/` is `/a`). */

@@ -4,6 +4,7 @@ import type { NormalizeLimits } from './limits.js';
 import { canonicalIso, msToIso, parseTimestamp } from './timestamp.js';
 import { normalizePathEscapes, parsePort, parseQueryString, pushQuery, splitAbsoluteUrl, splitHostPort } from './url.js';
 import { fitsBytes, isWellFormed, truncateUtf8, utf8Length } from './utf8.js';
+import { lowerCase } from '../util/ascii-case.js';
 
 export interface NormalizeContext {
   source: SourceKind;
@@ -93,7 +94,7 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
     }
   }
   if (scheme === undefined && req.scheme !== undefined && req.scheme !== null) {
-    const s = typeof req.scheme === 'string' ? req.scheme.toLowerCase() : undefined;
+    const s = typeof req.scheme === 'string' ? lowerCase(req.scheme) : undefined;
     if (s !== 'http' && s !== 'https') fail('request.scheme: must be "http" or "https"');
     scheme = s;
   }
@@ -163,7 +164,7 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
   const tls = optionalString(req.tlsVersion, 'request.tlsVersion', 32);
   if (tls !== undefined) request.tlsVersion = tls;
   const hv = optionalString(req.httpVersion, 'request.httpVersion', 16);
-  if (hv !== undefined) request.httpVersion = HTTP_VERSIONS[hv.toLowerCase()] ?? hv;
+  if (hv !== undefined) request.httpVersion = HTTP_VERSIONS[lowerCase(hv)] ?? hv;
 
   const rawTs = input.timestamp ?? ctx.defaults?.timestamp;
   if (rawTs === undefined || rawTs === null) fail('timestamp: missing');
@@ -222,7 +223,7 @@ function describeHeader(name: string): string {
 function addHeader(out: Record<string, string>, name: string, value: string, where: string, limits: NormalizeLimits, pseudo: Pseudo | undefined): void {
   if (name === '') fail(`${where}: empty header name`);
   if (!fitsBytes(name, limits.maxFieldBytes)) fail(`${where}: header name too long (> ${limits.maxFieldBytes} bytes)`);
-  const lname = name.toLowerCase();
+  const lname = lowerCase(name);
   if (!fitsBytes(value, limits.maxHeaderBytes)) {
     fail(`${where}: value of ${describeHeader(lname)} too long (${utf8Length(value)} > ${limits.maxHeaderBytes} bytes)`);
   }
@@ -242,10 +243,10 @@ function addHeader(out: Record<string, string>, name: string, value: string, whe
 }
 
 function normalizeHeaders(raw: unknown, where: string, limits: NormalizeLimits, pseudo: Pseudo | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (raw === undefined || raw === null) return out;
+  if (raw === undefined || raw === null) return {};
   if (Array.isArray(raw)) {
     if (raw.length > limits.maxHeaders) fail(`too many headers in ${where} (${raw.length} > ${limits.maxHeaders})`);
+    const out: Record<string, string> = {};
     for (const h of raw) {
       if (!isObj(h) || typeof h.name !== 'string') fail(`${where}: each header must be a {name, value} object`);
       addHeader(out, h.name, scalarHeader(h.value, where), where, limits, pseudo);
@@ -254,6 +255,7 @@ function normalizeHeaders(raw: unknown, where: string, limits: NormalizeLimits, 
   }
   if (!isObj(raw)) fail(`${where}: must be an object or a list of {name, value}`);
   if (isCanonicalHeaders(raw, limits)) return raw as Record<string, string>;
+  const out: Record<string, string> = {};
   let n = 0;
   for (const k in raw) {
     if (++n > limits.maxHeaders) fail(`too many headers in ${where} (${Object.keys(raw).length} > ${limits.maxHeaders})`);
@@ -279,7 +281,7 @@ function isCanonicalHeaders(raw: Obj, limits: NormalizeLimits): boolean {
     if (++n > limits.maxHeaders) return false;
     const v = raw[k];
     if (typeof v !== 'string' || k === '' || k.charCodeAt(0) === 0x3a || k === '__proto__') return false;
-    if (!fitsBytes(k, limits.maxFieldBytes) || !fitsBytes(v, limits.maxHeaderBytes) || k.toLowerCase() !== k) return false;
+    if (!fitsBytes(k, limits.maxFieldBytes) || !fitsBytes(v, limits.maxHeaderBytes) || lowerCase(k) !== k) return false;
   }
   return Object.getPrototypeOf(raw) === Object.prototype;
 }

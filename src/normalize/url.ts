@@ -2,6 +2,7 @@
  * Hand-written URL splitting. `new URL()` costs about a microsecond and normalises in ways we do not
  * want (it rewrites paths and hosts silently); this splits only what the event needs and reports failure.
  */
+import { lowerCase } from '../util/ascii-case.js';
 
 export interface SplitUrl {
   scheme: 'http' | 'https';
@@ -61,7 +62,7 @@ export function splitHostPort(authority: string): { host: string; port?: number 
       host = host.slice(0, colon);
     }
   }
-  host = host.toLowerCase();
+  host = lowerCase(host);
   if (host.length > 1 && host.charCodeAt(host.length - 1) === 0x2e) host = host.slice(0, -1);
   if (!isValidHost(host)) return undefined;
   if (portText === undefined || portText === '') return { host };

@@ -1,5 +1,6 @@
 import type { ApiEvent } from '../contracts/api-event.js';
 import type { AuthKind } from '../contracts/endpoint.js';
+import { lowerCase } from '../util/ascii-case.js';
 
 /**
  * Non-secret facts about the credentials of a request, read by the redact stage from the raw event so
@@ -155,7 +156,7 @@ export function credentialFacts(event: ApiEvent, eventTimeMs: number): Credentia
     if (API_KEY_HEADERS.has(name)) return { kind: 'api-key-header', jwt: null, principal: fnv1a(headers[name] ?? '') };
   }
   for (const name in query) {
-    if (API_KEY_QUERY.has(name.toLowerCase())) {
+    if (API_KEY_QUERY.has(lowerCase(name))) {
       const v = query[name]?.[0] ?? '';
       const jwt = jwtFacts(v, eventTimeMs);
       return { kind: 'api-key-query', jwt: jwt?.facts ?? null, principal: fnv1a(jwt?.sub ?? v) };

@@ -11,6 +11,7 @@ import { multipartBoundary, redactMultipartBody } from './multipart-body.js';
 import { IP_LIST_HEADERS, STRUCTURAL_HEADERS, URL_HEADERS, credentialClassForHeader, credentialClassForQuery } from './names.js';
 import { createPlaceholder } from './placeholder.js';
 import { redactUrlHeader } from './url-header.js';
+import { lowerCase } from '../util/ascii-case.js';
 
 /** Default bound on the characters of one body or text that are scanned; what lies beyond is cut. */
 export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024;
@@ -266,7 +267,7 @@ export function createRedactor(opts: RedactorOptions): Redactor {
   ): { body: Body | undefined; json?: unknown } {
     if (body === undefined) return { body: undefined };
     if (body.text === undefined || body.text.length === 0) return { body: { ...body } };
-    const contentType = (body.contentType ?? headers['content-type'] ?? '').toLowerCase();
+    const contentType = lowerCase(body.contentType ?? headers['content-type'] ?? '');
     let text = body.text;
     let encoding = body.encoding;
     if (encoding === 'base64') {

@@ -2,6 +2,7 @@ import type { ApiEvent } from '../../contracts/api-event.js';
 import { API_KEY_HEADERS, fnv1a, type CredentialFacts } from '../../redact/credential-facts.js';
 import { hashRange } from './bounded.js';
 import { rangeEquals, scanJsonPairs } from './json-scan.js';
+import { lowerCase } from '../../util/ascii-case.js';
 
 /**
  * What the behavioural detectors need to know about an endpoint and a request, read once per endpoint (from
@@ -63,7 +64,7 @@ export function loginUsernameHash(event: ApiEvent): number | null {
   const body = event.request.body;
   const text = body?.text;
   if (text === undefined || text === '' || body?.encoding === 'base64') return null;
-  const ct = (body?.contentType ?? event.request.headers['content-type'] ?? '').toLowerCase();
+  const ct = lowerCase(body?.contentType ?? event.request.headers['content-type'] ?? '');
   if (ct.includes('x-www-form-urlencoded')) return formUsername(text);
   let found: number | null = null;
   scanJsonPairs(text, BODY_SCAN, (ks, ke, vs, ve, isString) => {

@@ -255,8 +255,12 @@ function mayNeedDecoding(s: string, plus: boolean): boolean {
  * decodeValue('a+b', { plusAsSpace: true }) // 'a b'
  */
 export function decodeValue(raw: string, opts: { plusAsSpace?: boolean; maxChars?: number } = {}): string {
-  let s = opts.maxChars !== undefined && raw.length > opts.maxChars ? raw.slice(0, opts.maxChars) : raw;
-  const plus = opts.plusAsSpace === true;
+  return decodeValueWith(raw, opts.plusAsSpace === true, opts.maxChars);
+}
+
+/** `decodeValue` with positional options (no options object per value on the hot path). */
+export function decodeValueWith(raw: string, plus: boolean, maxChars: number | undefined): string {
+  let s = maxChars !== undefined && raw.length > maxChars ? raw.slice(0, maxChars) : raw;
   if (!mayNeedDecoding(s, plus)) return s;
   for (let round = 0; round < MAX_DECODE_ROUNDS; round++) {
     const t = foldFullWidth(decodeEntities(unescapeJs(percentDecode(s, plus && round === 0))));

@@ -5,7 +5,7 @@ import { CMDI_SHELL_SYNTAX, CMDI_SSI_DIRECTIVE } from './cmdi.js';
 import { COOKIE_SERIALIZED_OBJECT } from './cookie.js';
 import { CRLF_HEADER_INJECTION, LOGFORGE_INJECTED_LINE } from './crlf.js';
 import { charClasses, passesPrefilter, type PayloadDetector } from './detector.js';
-import { collectValues, inspectValues, type CollectedValues } from './inspect.js';
+import { collectValues, inspectValues, type CollectedValue } from './inspect.js';
 import { LOG4SHELL_JNDI_LOOKUP } from './log4shell.js';
 import { NOSQLI_OPERATORS } from './nosqli.js';
 import { SCANNER_OAST_DOMAIN, SCANNER_PROBE_PATH, SCANNER_USER_AGENT } from './scanner.js';
@@ -160,7 +160,7 @@ export function detectPayloads(request: ApiRequest, opts: DetectPayloadOptions =
   if (cache === undefined) return detectInValues(inspectValues(request), opts);
   // With a cache, a value seen clean before is looked up by its raw text and never decoded.
   const collected = collectValues(request, undefined, (location, name, raw, plus) => isKnownClean(cache, location, name, raw, plus));
-  return detectIn(collected.values, opts, cache, collected);
+  return detectIn(collected.values, opts, cache);
 }
 
 /** The detectors that can read a value, and whether it is worth remembering the value when none matches. */
@@ -202,11 +202,11 @@ function eligibleDetectors(table: EligibleTable, detectors: readonly PayloadDete
 
 /** `detectPayloads` on values already inspected (the pipeline may share them with other stages); no clean-value cache. */
 export function detectInValues(values: readonly InspectedValue[], opts: DetectPayloadOptions = {}): Detection[] {
-  return detectIn(values, opts, undefined, undefined);
+  return detectIn(values, opts, undefined);
 }
 
-/** Runs the detectors on `values`; with a cache, a value none matched goes into it under its raw text (from `raw`). */
-function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions, cache: CleanValueCache | undefined, raw: CollectedValues | undefined): Detection[] {
+/** Runs the detectors on `values`; with a cache (then the values are `CollectedValue`s), a value none matched goes into it under its raw text. */
+function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions, cache: CleanValueCache | undefined): Detection[] {
   const min = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const detectors = opts.detectors ?? PAYLOAD_DETECTORS;
   let found: Map<string, { d: PayloadDetector; v: InspectedValue; confidence: number; fragment: string }> | undefined;
@@ -217,8 +217,8 @@ function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions,
     const eligible = eligibleDetectors(table, detectors, v.location, charClasses(v.value));
     if (eligible.detectors.length === 0) continue;
     // Short values under short names only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
-    const rawText = raw?.raws[i];
-    const cacheable = cache !== undefined && rawText !== undefined && eligible.remember && rawText.length <= MAX_CLEAN_CACHED && v.name.length <= MAX_CLEAN_NAME;
+    const rawText = cache === undefined ? undefined : (v as CollectedValue).raw;
+    const cacheable = rawText !== undefined && eligible.remember && rawText.length <= MAX_CLEAN_CACHED && v.name.length <= MAX_CLEAN_NAME;
     let matched = false;
     for (const d of eligible.detectors) {
       let m;
@@ -238,7 +238,7 @@ function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions,
       if (prev === undefined || m.confidence > prev.confidence) found.set(at, { d, v, confidence: m.confidence, fragment: m.fragment });
     }
     // Only a value that no detector matched leaves anything in the cache (no empty set under an attack's name).
-    if (cacheable && !matched) rememberClean(cache!, opts.cleanCacheSize ?? 50_000, v.location, v.name, rawText!, raw!.plus[i] === true);
+    if (cacheable && !matched) rememberClean(cache!, opts.cleanCacheSize ?? 50_000, v.location, v.name, rawText, (v as CollectedValue).plus);
   }
   if (found === undefined) return [];
   const out: Detection[] = [];

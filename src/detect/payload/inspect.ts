@@ -1,7 +1,8 @@
 import { tryParseJson } from '../../util/json.js';
 import type { ApiRequest } from '../../contracts/api-event.js';
 import type { InspectedValue, ValueLocation } from '../types.js';
-import { decodeValue } from './decode.js';
+import { decodeValueWith } from './decode.js';
+import { lowerCase } from '../../util/ascii-case.js';
 
 /**
  * Every attacker-controlled value of a request, decoded (see `decode.ts`), as the payload detectors see it.
@@ -130,18 +131,20 @@ function escapePointer(key: string): string {
  */
 export type KnownClean = (location: ValueLocation, name: string, raw: string, plusAsSpace: boolean) => boolean;
 
-/** Values to inspect, with the raw text each was decoded from (for the caller's cache). */
+/** A value as collected for a caller with a cache: with the raw text it was decoded from, and how. */
+export interface CollectedValue extends InspectedValue {
+  readonly raw: string;
+  /** Whether `+` was read as a space (form fields), which the cache must tell apart. */
+  readonly plus: boolean;
+}
+
+/** Values to inspect; with `known`, each is a `CollectedValue`. */
 export interface CollectedValues {
   readonly values: InspectedValue[];
-  readonly raws: string[];
-  /** Per value: whether `+` was read as a space (form fields), which the cache must tell apart. Both lists are filled only with `known`. */
-  readonly plus: boolean[];
 }
 
 class Collector implements CollectedValues {
   readonly values: InspectedValue[] = [];
-  readonly raws: string[] = [];
-  readonly plus: boolean[] = [];
   /** Values taken, known clean ones included, so the `maxValues` bound picks the same values with or without a cache. */
   private taken = 0;
   constructor(
@@ -154,14 +157,20 @@ class Collector implements CollectedValues {
   add(location: ValueLocation, name: string, raw: string, plusAsSpace = false): void {
     if (raw === '' || this.full) return;
     this.taken++;
+    const known = this.known;
+    if (known === undefined) {
+      this.values.push({ location, name, value: decodeValueWith(raw, plusAsSpace, this.limits.maxChars) });
+      return;
+    }
     // A value seen clean before costs one lookup: no decoding, no record.
-    if (this.known !== undefined && this.known(location, name, raw, plusAsSpace)) return;
-    this.values.push({ location, name, value: decodeValue(raw, { plusAsSpace, maxChars: this.limits.maxChars }) });
-    if (this.known === undefined) return;
-    this.raws.push(raw);
-    this.plus.push(plusAsSpace);
+    if (known(location, name, raw, plusAsSpace)) return;
+    const v: CollectedValue = { location, name, value: decodeValueWith(raw, plusAsSpace, this.limits.maxChars), raw, plus: plusAsSpace };
+    this.values.push(v);
   }
 }
+
+/** Names of the first path segments (`0`, `1`...), made once instead of per event. */
+const SEGMENT_NAMES: readonly string[] = Array.from({ length: 64 }, (_, i) => String(i));
 
 function addPath(c: Collector, path: string): void {
   let idx = 0;
@@ -169,7 +178,7 @@ function addPath(c: Collector, path: string): void {
   while (start <= path.length && !c.full) {
     let end = path.indexOf('/', start);
     if (end < 0) end = path.length;
-    if (end > start) c.add('path', String(idx), path.slice(start, end));
+    if (end > start) c.add('path', SEGMENT_NAMES[idx] ?? String(idx), path.slice(start, end));
     idx++;
     start = end + 1;
   }
@@ -177,7 +186,7 @@ function addPath(c: Collector, path: string): void {
 }
 
 function addQuery(c: Collector, query: Record<string, string[]>): void {
-  for (const name of Object.keys(query)) {
+  for (const name in query) {
     if (c.full) return;
     if (!isPlainName(name)) c.add('query', name, name);
     const values = query[name];
@@ -204,13 +213,13 @@ function addCookies(c: Collector, header: string | undefined, cookies: Record<st
       c.add('cookie', name, value);
     }
   }
-  for (const name of Object.keys(cookies)) {
+  for (const name in cookies) {
     if (!seen.has(name)) c.add('cookie', name, cookies[name] ?? '');
   }
 }
 
 function addHeaders(c: Collector, headers: Record<string, string>): void {
-  for (const name of Object.keys(headers)) {
+  for (const name in headers) {
     if (c.full) return;
     if (SKIPPED_HEADERS.has(name)) continue;
     const value = headers[name] ?? '';
@@ -229,7 +238,7 @@ function addForm(c: Collector, text: string): void {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    const name = decodeValue(rawName, { plusAsSpace: true, maxChars: c.limits.maxChars });
+    const name = decodeValueWith(rawName, true, c.limits.maxChars);
     if (!isPlainName(name)) c.add('body', name, name);
     if (eq >= 0) c.add('body', name, pair.slice(eq + 1), true);
   }
@@ -309,7 +318,7 @@ function addBody(c: Collector, request: ApiRequest): void {
   const max = c.limits.maxJsonChars;
   const text =
     body.encoding === 'base64' ? Buffer.from(body.text.slice(0, Math.ceil((max * 4) / 3)), 'base64').toString('utf8') : body.text;
-  const ct = (body.contentType ?? request.headers['content-type'] ?? '').toLowerCase();
+  const ct = lowerCase(body.contentType ?? request.headers['content-type'] ?? '');
   const first = text.trimStart().charCodeAt(0);
   if (ct.includes('json') || ((ct === '' || ct.startsWith('text/')) && (first === 123 || first === 91))) {
     if (text.length <= max) {
