@@ -60,18 +60,16 @@ function runChild(mode: 'floor' | 'pipeline' | 'detect', file: string): RunResul
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
-/** The run with the median rate: the middle one (rounds are odd). */
-function median(runs: RunResult[]): RunResult {
-  return [...runs].sort((a, b) => a.events / a.seconds - b.events / b.seconds)[Math.floor(runs.length / 2)]!;
-}
+const rate = (r: RunResult) => r.events / r.seconds;
 
-function medianOf(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle item by `by` (rounds are odd, so the median is one run's own figure). */
+function median<T>(xs: readonly T[], by: (x: T) => number): T {
+  return [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
 }
 
 async function main(): Promise<void> {
   const n = Number(arg('events', '1000000'));
-  // Rounds of floor, pipeline, detect, one after the other: the same build moves by up to 25% between runs on a
+  // Rounds of floor, pipeline, detect, one after the other: the same build moves by up to 40% between runs on a
   // shared machine, so each figure is the median of its rounds, and each round's ratios are shown too.
   // Odd, so that the median is one run's figure.
   const asked = Math.max(1, Math.floor(Number(arg('rounds', '5'))) || 1);
@@ -82,7 +80,6 @@ async function main(): Promise<void> {
   const file = await ensureEvents(n);
   const mb = statSync(file).size / 1e6;
   console.log(`Throughput: ${n.toLocaleString('en')} demo events, ${mb.toFixed(0)} MB of NDJSON (${Math.round((mb * 1e6) / n)} bytes/event), one core, median of ${rounds} round(s)`);
-  const rate = (r: RunResult) => r.events / r.seconds;
   const fmt = (x: number) => Math.round(x).toLocaleString('en');
   const all: Record<'floor' | 'pipeline' | 'detect', RunResult[]> = { floor: [], pipeline: [], detect: [] };
   for (let i = 1; i <= rounds; i++) {
@@ -100,10 +97,10 @@ async function main(): Promise<void> {
     `  ${name.padEnd(9)} ${fmt(rate(r)).padStart(9)} events/s  ${r.seconds.toFixed(1).padStart(6)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
     (r.retainedHeapMb === undefined ? '' : `  retained heap ${r.retainedHeapMb.toFixed(1)} MB`) +
     (runs && runs.length > 1 ? `  (range ${fmt(Math.min(...runs.map(rate)))} to ${fmt(Math.max(...runs.map(rate)))})` : '');
-  const floor = median(all.floor);
-  const pipe = median(all.pipeline);
-  const det = median(all.detect);
-  const roundRatios = (num: RunResult[], den: RunResult[]) => medianOf(num.map((r, i) => rate(r) / rate(den[i]!)));
+  const floor = median(all.floor, rate);
+  const pipe = median(all.pipeline, rate);
+  const det = median(all.detect, rate);
+  const roundRatios = (num: RunResult[], den: RunResult[]) => median(num.map((r, i) => rate(r) / rate(den[i]!)), (x) => x);
   console.log(
     `Medians (of the rounds' own ratios: pipeline ${roundRatios(all.floor, all.pipeline).toFixed(2)} x floor, detect ${roundRatios(all.pipeline, all.detect).toFixed(2)} x pipeline):`,
   );

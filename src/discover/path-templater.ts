@@ -681,7 +681,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
         if (next.state !== SPEC) spec = false;
       } else {
         const k = isTemplateSegment(seg) ? undefined : tokenKind(seg);
-        out.push(k ? uniqueName(kindParamName(k), (used ??= new Map())) : isTemplateSegment(seg) ? seg : seg);
+        out.push(k ? uniqueName(kindParamName(k), (used ??= new Map())) : seg);
         confidence = Math.min(confidence, 0.2);
         spec = false;
       }

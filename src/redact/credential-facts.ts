@@ -49,10 +49,10 @@ const SESSION_COOKIE = /sess|^sid$|[._-]sid$|sid[._-]|token|auth|jwt|^asp\.net_s
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 
-/** FNV-1a 32-bit: fast, stable, for sketches only. */
-export function fnv1a(text: string): number {
+/** FNV-1a 32-bit of `text` from index `from`: fast, stable, for sketches and cache keys only. */
+export function fnv1a(text: string, from = 0): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
@@ -100,13 +100,8 @@ const TAIL_KEY = 32;
  * only a miss.
  */
 function authzKey(authz: string): number {
-  let h = 0x811c9dc5;
-  for (let i = Math.max(0, authz.length - TAIL_KEY); i < authz.length; i++) {
-    h ^= authz.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
   // 30 bits: a small integer in V8, stored and hashed without a heap number.
-  return (h >>> 0) & 0x3fffffff;
+  return fnv1a(authz, Math.max(0, authz.length - TAIL_KEY)) & 0x3fffffff;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DataClassHit } from '../contracts/data-class.js';
 import type { CredentialFacts } from '../redact/credential-facts.js';
 import { signal, type EndpointState } from '../aggregate/endpoint-state.js';
 import { isCredentialClass } from '../classify/registry.js';
+import { lowerCase } from '../util/ascii-case.js';
 
 /**
  * Per-event posture signals: counters on the endpoint state that posture rules later turn into findings.
@@ -102,8 +103,7 @@ export function observeHeaderSignals(state: EndpointState, event: ApiEvent, fact
   if (facts.kind !== 'none' && event.request.scheme === 'http') signal(state, `credentials-over-http:${facts.kind}`);
   if (facts.kind === 'basic') signal(state, 'basic-auth');
   if (facts.jwt) {
-    // Length first: no lower-cased copy of every token's algorithm.
-    if (facts.jwt.alg.length === 4 && facts.jwt.alg.toLowerCase() === 'none') signal(state, 'jwt-alg-none');
+    if (lowerCase(facts.jwt.alg) === 'none') signal(state, 'jwt-alg-none');
     if (!facts.jwt.hasExp) signal(state, 'jwt-no-exp');
   }
   const res = event.response;

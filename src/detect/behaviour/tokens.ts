@@ -3,6 +3,7 @@ import { addressUnit, clientAddressOf } from './actor.js';
 import { addHash, countOf } from './bounded.js';
 import { TOKEN_ALG_NONE_ACCEPTED, TOKEN_EXPIRED_ACCEPTED, TOKEN_MANY_ADDRESSES } from './detectors.js';
 import { confidenceOver, MINUTE, minutesSince, type ActorState, type EventScope, type Tables } from './state.js';
+import { lowerCase } from '../../util/ascii-case.js';
 
 /**
  * Credentials used in ways their owner would not:
@@ -29,11 +30,6 @@ function addressHash(a: ActorState, s: EventScope): number {
   a.lastDirect = direct;
   a.lastForwarded = xff;
   return (a.lastHash = fnv1a(addressUnit(clientAddressOf(s.event))) || 1);
-}
-
-/** `alg` is "none" in any case, without allocating a lower-cased copy on every event. */
-function isNone(alg: string): boolean {
-  return alg.length === 4 && (alg.charCodeAt(0) | 32) === 110 && (alg.charCodeAt(1) | 32) === 111 && (alg.charCodeAt(2) | 32) === 110 && (alg.charCodeAt(3) | 32) === 101;
 }
 
 export function observeTokens(t: Tables, s: EventScope): void {
@@ -81,7 +77,7 @@ export function observeTokens(t: Tables, s: EventScope): void {
   if (jwt === null) return;
   const ok = s.status >= 200 && s.status <= 299;
   const host = s.ep.host;
-  const unsigned = isNone(jwt.alg);
+  const unsigned = lowerCase(jwt.alg) === 'none';
   const warm = host.jwt >= tc.algNoneWarmup;
   if (unsigned && ok) {
     // The host's norm is what it has seen so far (nothing seen: no norm to break); until it has

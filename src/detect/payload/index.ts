@@ -5,7 +5,7 @@ import { CMDI_SHELL_SYNTAX, CMDI_SSI_DIRECTIVE } from './cmdi.js';
 import { COOKIE_SERIALIZED_OBJECT } from './cookie.js';
 import { CRLF_HEADER_INJECTION, LOGFORGE_INJECTED_LINE } from './crlf.js';
 import { charClasses, passesPrefilter, type PayloadDetector } from './detector.js';
-import { collectValues, inspectValues, type CollectedValue } from './inspect.js';
+import { collectValues, inspectValues, type CollectedValue, type KnownClean } from './inspect.js';
 import { LOG4SHELL_JNDI_LOOKUP } from './log4shell.js';
 import { NOSQLI_OPERATORS } from './nosqli.js';
 import { SCANNER_OAST_DOMAIN, SCANNER_PROBE_PATH, SCANNER_USER_AGENT } from './scanner.js';
@@ -56,6 +56,8 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
 export interface CleanValueCache {
   readonly values: Map<string, Map<string, Set<string>>>;
   size: number;
+  /** The lookup the collector calls before decoding a value (made once per cache, not per request). */
+  readonly known: KnownClean;
 }
 
 /** Form fields are the only values decoded with `+` as a space (see `inspect.ts`); they get a partition of their own. */
@@ -63,14 +65,18 @@ const FORM_PARTITION = 'body+';
 /** Longest name (parameter, header, cookie, JSON pointer) the cache keeps values under. */
 const MAX_CLEAN_NAME = 128;
 
-function isKnownClean(cache: CleanValueCache, location: string, name: string, raw: string, plusAsSpace: boolean): boolean {
-  if (raw.length > MAX_CLEAN_CACHED || name.length > MAX_CLEAN_NAME) return false;
-  return cache.values.get(plusAsSpace ? FORM_PARTITION : location)?.get(name)?.has(raw) === true;
+/** Short values under short names only: a long one is rarely seen twice, and the cache must not hold much raw traffic. */
+function fitsCleanCache(name: string, raw: string): boolean {
+  return raw.length <= MAX_CLEAN_CACHED && name.length <= MAX_CLEAN_NAME;
+}
+
+function partitionOf(location: string, plusAsSpace: boolean): string {
+  return plusAsSpace ? FORM_PARTITION : location;
 }
 
 /** Remembers a raw value on which no detector matched; the cache empties itself at its bound. */
 function rememberClean(cache: CleanValueCache, bound: number, location: string, name: string, raw: string, plusAsSpace: boolean): void {
-  const partition = plusAsSpace ? FORM_PARTITION : location;
+  const partition = partitionOf(location, plusAsSpace);
   let byName = cache.values.get(partition);
   if (byName === undefined) cache.values.set(partition, (byName = new Map()));
   let clean = byName.get(name);
@@ -87,7 +93,10 @@ function rememberClean(cache: CleanValueCache, bound: number, location: string, 
 }
 
 export function createCleanValueCache(): CleanValueCache {
-  return { values: new Map(), size: 0 };
+  const values = new Map<string, Map<string, Set<string>>>();
+  const known: KnownClean = (location, name, raw, plusAsSpace) =>
+    fitsCleanCache(name, raw) && values.get(partitionOf(location, plusAsSpace))?.get(name)?.has(raw) === true;
+  return { values, size: 0, known };
 }
 
 /** Longest value the clean-value cache keeps. */
@@ -159,8 +168,7 @@ export function detectPayloads(request: ApiRequest, opts: DetectPayloadOptions =
   const cache = opts.detectors === undefined ? opts.cleanCache : undefined;
   if (cache === undefined) return detectInValues(inspectValues(request), opts);
   // With a cache, a value seen clean before is looked up by its raw text and never decoded.
-  const collected = collectValues(request, undefined, (location, name, raw, plus) => isKnownClean(cache, location, name, raw, plus));
-  return detectIn(collected.values, opts, cache);
+  return detectIn(collectValues(request, undefined, cache.known), opts, cache);
 }
 
 /** The detectors that can read a value, and whether it is worth remembering the value when none matches. */
@@ -216,9 +224,8 @@ function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions,
     if (v.value === '') continue;
     const eligible = eligibleDetectors(table, detectors, v.location, charClasses(v.value));
     if (eligible.detectors.length === 0) continue;
-    // Short values under short names only: a long one is rarely seen twice, and the cache must not hold much raw traffic.
     const rawText = cache === undefined ? undefined : (v as CollectedValue).raw;
-    const cacheable = rawText !== undefined && eligible.remember && rawText.length <= MAX_CLEAN_CACHED && v.name.length <= MAX_CLEAN_NAME;
+    const cacheable = rawText !== undefined && eligible.remember && fitsCleanCache(v.name, rawText);
     let matched = false;
     for (const d of eligible.detectors) {
       let m;

@@ -138,12 +138,7 @@ export interface CollectedValue extends InspectedValue {
   readonly plus: boolean;
 }
 
-/** Values to inspect; with `known`, each is a `CollectedValue`. */
-export interface CollectedValues {
-  readonly values: InspectedValue[];
-}
-
-class Collector implements CollectedValues {
+class Collector {
   readonly values: InspectedValue[] = [];
   /** Values taken, known clean ones included, so the `maxValues` bound picks the same values with or without a cache. */
   private taken = 0;
@@ -351,16 +346,16 @@ function addBody(c: Collector, request: ApiRequest): void {
  * //  { location: 'query', name: 'q', value: '1 OR 1=1' }]
  */
 export function inspectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): InspectedValue[] {
-  return collectValues(request, limits).values;
+  return collectValues(request, limits);
 }
 
-/** `inspectValues`, leaving out the values `known` says are clean, and keeping each value's raw text. */
-export function collectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS, known?: KnownClean): CollectedValues {
+/** `inspectValues`, leaving out the values `known` says are clean; with `known`, each value is a `CollectedValue`. */
+export function collectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS, known?: KnownClean): InspectedValue[] {
   const c = new Collector(limits, known);
   addPath(c, request.path);
   addQuery(c, request.query);
   addCookies(c, request.headers.cookie, request.cookies);
   addHeaders(c, request.headers);
   addBody(c, request);
-  return c;
+  return c.values;
 }
