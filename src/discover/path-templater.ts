@@ -93,6 +93,11 @@ export interface DiscoveredTemplate extends TemplateMatch {
 export interface PathTemplater {
   /** Learns from one concrete path and returns the template it maps to now. O(segments) amortised. */
   observe(host: string, method: string, path: string): TemplateMatch;
+  /**
+   * `observe`, for the template only: the same template string, read from a per-host cache of paths while the
+   * tree has not changed in a way that could rename one (the pipeline's per-event call).
+   */
+  learn(host: string, method: string, path: string): string;
   /** Maps a path, or a template returned earlier (possibly before a later collapse), to the current template, without learning. */
   resolve(host: string, method: string, pathOrTemplate: string): TemplateMatch;
   /** All current templates, after settling pending decisions with all evidence so far. */
@@ -154,6 +159,15 @@ interface HostState {
   root: Node;
   nodes: number;
   events: number;
+  /**
+   * Bumped by every change that can change a template `resolveIn` names: a node made or removed, a literal's
+   * state, a parameter's text, multi, sole or varied flag, its leading kind, its hits reaching `constantHits`.
+   * Counters that only move confidence (hits, values, methods) leave it alone.
+   */
+  shape: number;
+  /** Templates by concrete path, valid for `routesShape` (see `learn`). */
+  routes: Map<string, string>;
+  routesShape: number;
 }
 
 function newNode(born: number): Node {
@@ -180,6 +194,29 @@ function newNode(born: number): Node {
     depth: 0,
     top: 0,
   };
+}
+
+function newHost(root: Node, nodes: number, events: number): HostState {
+  return { root, nodes, events, shape: 0, routes: new Map(), routesShape: 0 };
+}
+
+/** Paths `learn` remembers across all hosts before it forgets them all (a path and its template each). */
+const MAX_ROUTES = 16_384;
+/** Longer paths are resolved afresh: they are rarely repeated, and the cache must stay small. */
+const MAX_ROUTE_PATH = 512;
+
+/** The kind a parameter is named after (`labelFor`): the most frequent, the first seen on a tie. */
+function leadingKind(kinds: Partial<Record<TokenKind | 'text', number>>): string | undefined {
+  let kind: string | undefined;
+  let best = -1;
+  for (const k in kinds) {
+    const n = kinds[k as TokenKind | 'text'] ?? 0;
+    if (n > best) {
+      best = n;
+      kind = k;
+    }
+  }
+  return kind;
 }
 
 const METHOD_MAX = 16;
@@ -231,7 +268,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   function host(name: string, create: boolean): HostState | undefined {
     let h = hosts.get(name);
     if (!h && create && hosts.size < opts.maxHosts) {
-      h = { root: newNode(0), nodes: 1, events: 0 };
+      h = newHost(newNode(0), 1, 0);
       hosts.set(name, h);
     }
     return h;
@@ -250,6 +287,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
       p.kinds = {};
       node.param = p;
       h.nodes++;
+      h.shape++;
     }
     return p;
   }
@@ -296,6 +334,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
 
   /** Moves `src` (a pending literal or a parameter) into `dst`, adding counts and merging sub-trees. */
   function mergeInto(h: HostState, src: Node, dst: Node, srcIsValue: boolean): void {
+    h.shape++;
     dst.hits += src.hits;
     if (srcIsValue) {
       dst.top = Math.max(dst.top, src.hits);
@@ -356,8 +395,11 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
 
   function makeParam(h: HostState, node: Node, key: string | undefined): Node {
     const p = ensureParam(h, node, key, 'text');
-    p.text = true;
-    p.varied = true;
+    if (!p.text || !p.varied) {
+      p.text = true;
+      p.varied = true;
+      h.shape++;
+    }
     return p;
   }
 
@@ -371,6 +413,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   /** Memory pressure on one node: merge the rarest pending literals, or grow the allowance of a static-looking node. */
   function relieve(h: HostState, node: Node, parentKey?: string): void {
     if (!node.lit) return;
+    h.shape++;
 
     // Early on, a wide static fan-out (70 sub-resources of `/repos/{owner}/{repo}`, each seen once) looks
     // exactly like a parameter. Merge only once the node has had several requests per literal, or when the
@@ -561,11 +604,13 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     const lit = node.lit?.get(seg);
     if (lit) {
       lit.hits++;
+      if (lit.hits === opts.constantHits) h.shape++;
       if (lit.state === PENDING) {
         if (lit.hits === 2) node.single--;
         // Judge at powers of two: enough to catch a static sibling early, amortised O(1).
-        if (node.param?.text && lit.hits >= opts.minStaticHits && (lit.hits & (lit.hits - 1)) === 0 && judge(lit, node.param)) {
-          recount(node);
+        if (node.param?.text && lit.hits >= opts.minStaticHits && (lit.hits & (lit.hits - 1)) === 0) {
+          h.shape++;
+          if (judge(lit, node.param)) recount(node);
         }
       }
       return lit;
@@ -573,19 +618,19 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     const kind = tokenKind(seg);
     if (kind) {
       const p = ensureParam(h, node, parentKey, kind);
-      p.kinds ??= {};
-      p.kinds[kind] = (p.kinds[kind] ?? 0) + 1;
+      countKind(h, p, kind);
       p.hits++;
-      if (!p.varied) {
+      if (p.hits === opts.constantHits) h.shape++;
+      if (!p.varied && p.sole !== seg) {
         if (p.sole === undefined && p.hits === 1) p.sole = seg;
-        else if (p.sole !== seg) p.varied = true;
+        else p.varied = true;
+        h.shape++;
       }
       return p;
     }
     if ((node.param && node.param.spec) || h.nodes >= opts.maxNodesPerHost || (node.lit?.size ?? 0) >= opts.maxLiterals) {
       const p = makeParam(h, node, parentKey);
-      p.kinds ??= {};
-      p.kinds.text = (p.kinds.text ?? 0) + 1;
+      countKind(h, p, 'text');
       p.values++;
       p.hits++;
       return p;
@@ -594,6 +639,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     child.hits = 1;
     node.lit ??= new Map();
     node.lit.set(seg, child);
+    h.shape++;
     h.nodes++;
     node.pend++;
     node.single++;
@@ -605,11 +651,22 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     return child;
   }
 
-  function observe(hostName: string, method: string, path: string): TemplateMatch {
-    const hn = normHost(hostName);
-    const h = host(hn, true);
-    if (!h) return tokenOnlyMatch(path);
-    const m = normMethod(method);
+  /** Counts a value of `kind` at parameter `p`; a kind that takes the lead renames the parameter (`labelFor`). */
+  function countKind(h: HostState, p: Node, kind: TokenKind | 'text'): void {
+    const kinds = (p.kinds ??= {});
+    const n = kinds[kind];
+    if (n === undefined) {
+      kinds[kind] = 1;
+      h.shape++;
+      return;
+    }
+    const lead = leadingKind(kinds);
+    kinds[kind] = n + 1;
+    if (lead !== kind && leadingKind(kinds) !== lead) h.shape++;
+  }
+
+  /** Learns from one path: counts it down the tree, making nodes as needed; returns its segments. */
+  function walk(h: HostState, m: string, path: string): string[] {
     const segs = splitPath(path, opts.maxSegments);
     h.events++;
     let node = h.root;
@@ -621,7 +678,40 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
     }
     node.methods ??= new Map();
     bump(node.methods, m, 1);
-    return resolveIn(h, m, segs);
+    return segs;
+  }
+
+  function observe(hostName: string, method: string, path: string): TemplateMatch {
+    const h = host(normHost(hostName), true);
+    if (!h) return tokenOnlyMatch(path);
+    const m = normMethod(method);
+    return resolveIn(h, m, walk(h, m, path));
+  }
+
+  let routeCount = 0;
+  function learn(hostName: string, method: string, path: string): string {
+    const h = host(normHost(hostName), true);
+    if (!h) return tokenOnlyMatch(path).template;
+    const m = normMethod(method);
+    const segs = walk(h, m, path);
+    if (h.routesShape !== h.shape) {
+      routeCount -= h.routes.size;
+      h.routes.clear();
+      h.routesShape = h.shape;
+    }
+    let template = h.routes.get(path);
+    if (template === undefined) {
+      template = resolveIn(h, m, segs).template;
+      if (path.length <= MAX_ROUTE_PATH) {
+        if (routeCount >= MAX_ROUTES) {
+          for (const other of hosts.values()) other.routes.clear();
+          routeCount = 0;
+        }
+        h.routes.set(path, template);
+        routeCount++;
+      }
+    }
+    return template;
   }
 
   function tokenOnlyMatch(path: string): TemplateMatch {
@@ -759,6 +849,8 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   }
 
   function settleNode(h: HostState, node: Node, key: string | undefined): void {
+    // Settling judges, merges and folds: whatever it changes, `learn` must not serve a template named before.
+    h.shape++;
     if (node.lit && node.lit.size > 0) {
       const typed = node.param;
       if (!typed?.text && !typed?.spec && looksVariable(node)) makeParam(h, node, key);
@@ -1001,6 +1093,7 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
   function addKnownTemplates(hostName: string, list: Array<{ method?: string; path: string }>): void {
     const h = host(normHost(hostName), true);
     if (!h) return;
+    h.shape++;
     for (const t of list) {
       let node = h.root;
       let parentKey: string | undefined;
@@ -1145,11 +1238,12 @@ export function createPathTemplater(options: Partial<TemplaterOptions> = {}): Pa
       const r = raw as { events?: unknown; root?: unknown };
       const count = { n: 0 };
       const root = fromJson(r.root, count, 0);
-      next.set(normHost(name), { root, nodes: count.n, events: num(r.events) });
+      next.set(normHost(name), newHost(root, count.n, num(r.events)));
     }
     hosts.clear();
     for (const [k, v] of next) hosts.set(k, v);
+    routeCount = 0;
   }
 
-  return { observe, resolve, templates, addKnownTemplates, settle, nodeCount, exportState, importState };
+  return { observe, learn, resolve, templates, addKnownTemplates, settle, nodeCount, exportState, importState };
 }

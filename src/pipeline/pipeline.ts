@@ -122,6 +122,8 @@ export interface Pipeline {
 }
 
 const MAX_FIRST_REJECTS = 100;
+/** Learned templates `routeOf` remembers before it starts afresh: far more than the endpoints of an estate. */
+const MAX_ROUTES = 4_096;
 const MAX_REJECTS_KEPT = 10_000;
 const TEMPLATER_META = 'discovery.templater';
 const STRUCTURAL_META = 'discovery.structural-merges';
@@ -175,19 +177,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const facts = readCredentials(event, ts);
     const url = redactor.redactUrl(event.request);
     const req = { host: event.request.host, method: event.request.method, path: url.path };
-    const template = structural.rewrite(req.host, req.method, templater.observe(req.host, req.method, req.path).template);
-    const key = keyOf(req.host, req.method, template);
-    let state = states.get(key);
-    if (!state) {
-      state = newState(req.host, req.method, template, ts);
-      states.set(key, state);
-    }
+    const { key, state, memo } = routeOf(req.host, req.method, templater.learn(req.host, req.method, req.path), ts);
     dirty.add(key);
     const client = exposure.classify(event.request.clientAddress, event.request.headers['x-forwarded-for']);
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
     conformance.observe(state, req.path, ts);
-    const memo = memoOf(state);
     const names = memo.names;
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
@@ -228,9 +223,49 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       let list = samples.get(key);
       if (!list) samples.set(key, (list = []));
       if (list.length >= samplesPerEndpoint) list.shift();
-      list.push({ endpointId: endpointId(state.host, state.method, state.template), timestamp: r.timestamp, event: r });
+      list.push({ endpointId: memo.id, timestamp: r.timestamp, event: r });
     }
     if (detect) detections += detect.observe(event, detectContext(state, memo, ts, facts, responseSensitive(red.hits)));
+  }
+
+  /**
+   * Where an event's learned template leads: its state (made on first use), the state's key and memo. By learned
+   * template, then host and method: `learn` returns the same string for a path it has seen, so this lookup in a
+   * small map hashes nothing new, where building and hashing the state's key, and the structural rewrite, would
+   * cost a fresh string each per event. Emptied whenever states or merges move (`flush`, `open`), and at its bound.
+   */
+  interface Route {
+    host: string;
+    method: string;
+    key: string;
+    state: EndpointState;
+    memo: StateMemo;
+  }
+  let routes = new Map<string, Route[]>();
+  let routeCount = 0;
+  function routeOf(host: string, method: string, learned: string, ts: number): Route {
+    const list = routes.get(learned);
+    if (list !== undefined) {
+      for (const r of list) if (r.host === host && r.method === method) return r;
+    }
+    const template = structural.rewrite(host, method, learned);
+    const key = keyOf(host, method, template);
+    let state = states.get(key);
+    if (!state) {
+      state = newState(host, method, template, ts);
+      states.set(key, state);
+    }
+    const route: Route = { host, method, key, state, memo: memoOf(state) };
+    if (routeCount >= MAX_ROUTES) forgetRoutes();
+    const same = routes.get(learned);
+    if (same !== undefined) same.push(route);
+    else routes.set(learned, [route]);
+    routeCount++;
+    return route;
+  }
+  function forgetRoutes(): void {
+    routes = new Map();
+    routeCount = 0;
   }
 
   /** Whether an analysed response carried personal, financial or credential data (medium sensitivity or more). */
@@ -301,6 +336,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     // of templates that collapsed since the last flush fold into their new template.
     const templatesByKey = new Map(templater.templates().map((t) => [keyOf(t.host, t.method, t.template), t]));
     learnStructure();
+    // States are renamed and merged below, and merges may have been learned: routes are made again.
+    forgetRoutes();
     const removed: string[] = [];
     const renamed = new Map<string, string>();
     const renamedTo = new Map<string, EndpointKey>();
