@@ -187,6 +187,29 @@ describe('the clean-value cache', () => {
     expect(detectPayloads(r, { cleanCache })).toEqual([]);
   });
 
+  it('skips a clean path whole, still counting its values toward the bound, and never keeps a path with an attack', () => {
+    const cleanCache = createCleanValueCache();
+    // A clean path takes its values' share of the bound, known or not: the query attack after it is read, or not, alike.
+    const query: Record<string, string[]> = {};
+    for (let i = 0; i < 260; i++) query[`p${i}`] = [i === 252 || i === 253 ? "' OR '1'='1" : `two words ${i}`];
+    const short = req({ path: '/v1/products/two words', query });
+    for (let round = 0; round < 2; round++) expect(detectPayloads(short, { cleanCache })).toEqual(detectPayloads(short));
+    expect(cleanCache.paths.get(short.path)).toBe(3);
+    expect(detectPayloads(short, { cleanCache }).map((d) => d.location.name)).toEqual(['p252']);
+    // 300 clean segments reach the bound in the path; such a path is too long to keep whole.
+    const long = req({ path: '/' + Array.from({ length: 300 }, (_, i) => `seg ${i}`).join('/'), query: { q: ["' OR '1'='1"] } });
+    for (let round = 0; round < 2; round++) expect(detectPayloads(long, { cleanCache })).toEqual(detectPayloads(long));
+    expect(detectPayloads(long, { cleanCache })).toEqual([]);
+    expect(cleanCache.paths.has(long.path)).toBe(false);
+    // A path with a match on any of its values, reported or not, is not clean as a whole.
+    for (const path of ['/files/../../etc/passwd', '/v1/.env', "/p/1' OR '1'='1"]) {
+      const r = req({ path });
+      for (let round = 0; round < 2; round++) expect(detectPayloads(r, { cleanCache })).toEqual(detectPayloads(r));
+      expect(detectPayloads(r, { cleanCache })).not.toEqual([]);
+      expect(cleanCache.paths.has(path)).toBe(false);
+    }
+  });
+
   it('holds no value that no detector could read (numeric ids in the path, query and headers)', () => {
     const cleanCache = createCleanValueCache();
     const r = req({ path: '/1234/5678', query: { page: ['2'], id: ['42'] }, headers: { 'x-request-id': '123456' } });

@@ -5,7 +5,7 @@ import { CMDI_SHELL_SYNTAX, CMDI_SSI_DIRECTIVE } from './cmdi.js';
 import { COOKIE_SERIALIZED_OBJECT } from './cookie.js';
 import { CRLF_HEADER_INJECTION, LOGFORGE_INJECTED_LINE } from './crlf.js';
 import { charClasses, passesPrefilter, type PayloadDetector } from './detector.js';
-import { collectValues, inspectValues, type CollectedValue, type KnownClean } from './inspect.js';
+import { collectValues, inspectValues, type CollectedValue, type KnownClean, type KnownValues } from './inspect.js';
 import { LOG4SHELL_JNDI_LOOKUP } from './log4shell.js';
 import { NOSQLI_OPERATORS } from './nosqli.js';
 import { SCANNER_OAST_DOMAIN, SCANNER_PROBE_PATH, SCANNER_USER_AGENT } from './scanner.js';
@@ -53,11 +53,13 @@ export const DEFAULT_MIN_CONFIDENCE = 0.5;
  * Raw values (before decoding) no detector matched, by location (`body+` for form fields, whose `+` is a space),
  * then name: flat string keys, no concatenation per value.
  */
-export interface CleanValueCache {
+export interface CleanValueCache extends KnownValues {
   readonly values: Map<string, Map<string, Set<string>>>;
+  /** Values held (whole paths are bounded on their own). */
   size: number;
   /** The lookup the collector calls before decoding a value (made once per cache, not per request). */
   readonly known: KnownClean;
+  readonly paths: Map<string, number>;
 }
 
 /** Form fields are the only values decoded with `+` as a space (see `inspect.ts`); they get a partition of their own. */
@@ -92,15 +94,25 @@ function rememberClean(cache: CleanValueCache, bound: number, location: string, 
   cache.size++;
 }
 
+/** Remembers a whole path none of whose values matched; the map empties itself at its bound. */
+function rememberCleanPath(cache: CleanValueCache, path: string, taken: number): void {
+  if (path.length > MAX_CLEAN_PATH) return;
+  if (cache.paths.size >= MAX_CLEAN_PATHS) cache.paths.clear();
+  cache.paths.set(path, taken);
+}
+
 export function createCleanValueCache(): CleanValueCache {
   const values = new Map<string, Map<string, Set<string>>>();
   const known: KnownClean = (location, name, raw, plusAsSpace) =>
     fitsCleanCache(name, raw) && values.get(partitionOf(location, plusAsSpace))?.get(name)?.has(raw) === true;
-  return { values, size: 0, known };
+  return { values, size: 0, known, paths: new Map() };
 }
 
 /** Longest value the clean-value cache keeps. */
 const MAX_CLEAN_CACHED = 256;
+/** Longest whole path it keeps, and how many: most calls repeat one of a few hundred paths. */
+const MAX_CLEAN_PATH = 512;
+const MAX_CLEAN_PATHS = 8_192;
 /** Longest evidence string, after redaction. */
 export const MAX_EVIDENCE = 200;
 
@@ -167,8 +179,10 @@ export function redactEvidence(fragment: string): string {
 export function detectPayloads(request: ApiRequest, opts: DetectPayloadOptions = {}): Detection[] {
   const cache = opts.detectors === undefined ? opts.cleanCache : undefined;
   if (cache === undefined) return detectInValues(inspectValues(request), opts);
-  // With a cache, a value seen clean before is looked up by its raw text and never decoded.
-  return detectIn(collectValues(request, undefined, cache.known), opts, cache);
+  // With a cache, a value seen clean before is looked up by its raw text and never decoded, and a path seen clean
+  // before is skipped whole.
+  const { values, pathTaken, pathKnown } = collectValues(request, cache);
+  return detectIn(values, opts, cache, pathKnown ? undefined : request.path, pathTaken);
 }
 
 /** The detectors that can read a value, and whether it is worth remembering the value when none matches. */
@@ -210,15 +224,21 @@ function eligibleDetectors(table: EligibleTable, detectors: readonly PayloadDete
 
 /** `detectPayloads` on values already inspected (the pipeline may share them with other stages); no clean-value cache. */
 export function detectInValues(values: readonly InspectedValue[], opts: DetectPayloadOptions = {}): Detection[] {
-  return detectIn(values, opts, undefined);
+  return detectIn(values, opts, undefined, undefined, 0);
 }
 
-/** Runs the detectors on `values`; with a cache (then the values are `CollectedValue`s), a value none matched goes into it under its raw text. */
-function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions, cache: CleanValueCache | undefined): Detection[] {
+/**
+ * Runs the detectors on `values`; with a cache (then the values are `CollectedValue`s), a value none matched goes into
+ * it under its raw text, and so does `path`, whole, with the `pathTaken` values it took, when none of its values matched.
+ */
+function detectIn(
+  values: readonly InspectedValue[], opts: DetectPayloadOptions, cache: CleanValueCache | undefined, path: string | undefined, pathTaken: number,
+): Detection[] {
   const min = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const detectors = opts.detectors ?? PAYLOAD_DETECTORS;
   let found: Map<string, { d: PayloadDetector; v: InspectedValue; confidence: number; fragment: string }> | undefined;
   const table = eligibleTable(detectors);
+  let pathMatched = false;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v.value === '') continue;
@@ -244,9 +264,11 @@ function detectIn(values: readonly InspectedValue[], opts: DetectPayloadOptions,
       const prev = found.get(at);
       if (prev === undefined || m.confidence > prev.confidence) found.set(at, { d, v, confidence: m.confidence, fragment: m.fragment });
     }
+    if (matched && v.location === 'path') pathMatched = true;
     // Only a value that no detector matched leaves anything in the cache (no empty set under an attack's name).
     if (cacheable && !matched) rememberClean(cache!, opts.cleanCacheSize ?? 50_000, v.location, v.name, rawText, (v as CollectedValue).plus);
   }
+  if (cache !== undefined && path !== undefined && !pathMatched) rememberCleanPath(cache, path, pathTaken);
   if (found === undefined) return [];
   const out: Detection[] = [];
   for (const { d, v, confidence, fragment } of found.values()) {

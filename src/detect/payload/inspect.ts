@@ -131,6 +131,25 @@ function escapePointer(key: string): string {
  */
 export type KnownClean = (location: ValueLocation, name: string, raw: string, plusAsSpace: boolean) => boolean;
 
+/** What a caller with a clean-value cache tells the collector. */
+export interface KnownValues {
+  readonly known: KnownClean;
+  /**
+   * Whole paths on none of whose values any detector matched, with the number of values each one took toward the
+   * `maxValues` bound: a repeated path is skipped whole, without cutting it into segments, and still takes its share
+   * of the bound, so the values after it are the same as without a cache.
+   */
+  readonly paths: ReadonlyMap<string, number>;
+}
+
+/** The values of a request for a caller with a cache, and how many of the bound the path took (skipped values included). */
+export interface Collected {
+  readonly values: InspectedValue[];
+  readonly pathTaken: number;
+  /** The path was skipped whole: the cache already knows it. */
+  readonly pathKnown: boolean;
+}
+
 /** A value as collected for a caller with a cache: with the raw text it was decoded from, and how. */
 export interface CollectedValue extends InspectedValue {
   readonly raw: string;
@@ -148,6 +167,13 @@ class Collector {
   ) {}
   get full(): boolean {
     return this.taken >= this.limits.maxValues;
+  }
+  get count(): number {
+    return this.taken;
+  }
+  /** Counts `n` values toward the bound without collecting them (a path known clean as a whole). */
+  skip(n: number): void {
+    this.taken += n;
   }
   add(location: ValueLocation, name: string, raw: string, plusAsSpace = false): void {
     if (raw === '' || this.full) return;
@@ -191,8 +217,10 @@ function addQuery(c: Collector, query: Record<string, string[]>): void {
 }
 
 function addCookies(c: Collector, header: string | undefined, cookies: Record<string, string>): void {
-  const seen = new Set<string>();
+  // Names read from the header; without one (most calls), no set is made.
+  let seen: Set<string> | undefined;
   if (header !== undefined) {
+    seen = new Set();
     let start = 0;
     while (start < header.length && !c.full) {
       let end = header.indexOf(';', start);
@@ -209,7 +237,7 @@ function addCookies(c: Collector, header: string | undefined, cookies: Record<st
     }
   }
   for (const name in cookies) {
-    if (!seen.has(name)) c.add('cookie', name, cookies[name] ?? '');
+    if (seen?.has(name) !== true) c.add('cookie', name, cookies[name] ?? '');
   }
 }
 
@@ -346,16 +374,28 @@ function addBody(c: Collector, request: ApiRequest): void {
  * //  { location: 'query', name: 'q', value: '1 OR 1=1' }]
  */
 export function inspectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): InspectedValue[] {
-  return collectValues(request, limits);
+  const c = new Collector(limits);
+  addPath(c, request.path);
+  addRest(c, request);
+  return c.values;
 }
 
-/** `inspectValues`, leaving out the values `known` says are clean; with `known`, each value is a `CollectedValue`. */
-export function collectValues(request: ApiRequest, limits: InspectLimits = DEFAULT_INSPECT_LIMITS, known?: KnownClean): InspectedValue[] {
-  const c = new Collector(limits, known);
-  addPath(c, request.path);
+/** `inspectValues`, leaving out the values `cache` knows are clean; each value collected is a `CollectedValue`. */
+export function collectValues(request: ApiRequest, cache: KnownValues, limits: InspectLimits = DEFAULT_INSPECT_LIMITS): Collected {
+  const c = new Collector(limits, cache.known);
+  // The path comes first: the bound's count is 0 before it, so what it took is the count after it.
+  const known = cache.paths.get(request.path);
+  if (known !== undefined) c.skip(known);
+  else addPath(c, request.path);
+  const pathTaken = c.count;
+  addRest(c, request);
+  return { values: c.values, pathTaken, pathKnown: known !== undefined };
+}
+
+/** Everything after the path, in order. */
+function addRest(c: Collector, request: ApiRequest): void {
   addQuery(c, request.query);
   addCookies(c, request.headers.cookie, request.cookies);
   addHeaders(c, request.headers);
   addBody(c, request);
-  return c.values;
 }
