@@ -50,20 +50,28 @@ export function createDetectionEngine(options: DetectionEngineOptions = {}): Det
   const detectors: readonly DetectorInfo[] = Object.freeze([...PAYLOAD_DETECTORS, ...(scorer === undefined ? [] : PROFILE_DETECTORS)]);
   let errors = 0;
 
-  function run(family: 'payload' | 'profile', fn: () => Detection[]): Detection[] {
-    try {
-      return fn();
-    } catch (err) {
-      // A detector that throws must not take the event (or the pipeline) down with it.
-      errors++;
-      options.onError?.(family, err);
-      return [];
-    }
+  /** A detector family that throws must not take the event (or the pipeline) down with it. */
+  function failed(family: 'payload' | 'profile', err: unknown): Detection[] {
+    errors++;
+    options.onError?.(family, err);
+    return [];
   }
 
+  // Called for every event: no closure per call.
   function inspect(event: ApiEvent): Detection[] {
-    const found = run('payload', () => payload(event.request, payloadOpts));
-    if (scorer !== undefined) found.push(...run('profile', () => scorer.score(event)));
+    let found: Detection[];
+    try {
+      found = payload(event.request, payloadOpts);
+    } catch (err) {
+      found = failed('payload', err);
+    }
+    if (scorer !== undefined) {
+      try {
+        found.push(...scorer.score(event));
+      } catch (err) {
+        failed('profile', err);
+      }
+    }
     return rank(found, minConfidence);
   }
 

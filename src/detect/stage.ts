@@ -92,7 +92,7 @@ export function createDetectStage(deps: DetectStageDeps): DetectStage {
   function observe(event: ApiEvent, ctx: DetectContext): number {
     stats.events++;
     const found = engine.inspect(event);
-    let more: (Detection & { actor: ActorKey })[] = [];
+    let more: (Detection & { actor: ActorKey })[] | undefined;
     if (behaviour) {
       try {
         more = behaviour.observe(event, ctx);
@@ -101,7 +101,7 @@ export function createDetectStage(deps: DetectStageDeps): DetectStage {
         deps.onError?.('behaviour', err);
       }
     }
-    const total = found.length + more.length;
+    const total = found.length + (more?.length ?? 0);
     if (total === 0) return 0;
     stats.detections += total;
     // Evidence of a request-level detection is the redacted exchange; an actor-level one carries it too
@@ -137,7 +137,7 @@ export function createDetectStage(deps: DetectStageDeps): DetectStage {
       const own = actorRef(actorOf(event, ctx.facts));
       for (const d of found) draft(d, own);
     }
-    for (const d of more) draft(d, actorRef(d.actor));
+    for (const d of more ?? []) draft(d, actorRef(d.actor));
     return total;
   }
 
