@@ -40,29 +40,109 @@ const HEX = /^[0-9a-f]{16,128}$/i;
 
 /** Recognised string formats, in OpenAPI's vocabulary where one exists. Linear-time patterns only. */
 export function inferFormat(s: string): string | null {
-  if (s.length > 2048) return null;
-  const ph = PLACEHOLDER.exec(s);
-  if (ph) return ph[1]!;
-  if (UUID.test(s)) return 'uuid';
-  if (DATE.test(s)) return 'date';
-  if (DATE_TIME.test(s)) return 'date-time';
-  if (URI.test(s)) return 'uri';
-  if (IPV4.test(s)) return 'ipv4';
-  if (HEX.test(s)) return 'hex';
+  // Every format is 6 characters or more (`ab://x`) and starts with `[`, a digit or a letter: most
+  // values fail these tests and run no pattern at all; those that pass run only the patterns that can
+  // match their first character and length, in the same order, so the answer is the same.
+  if (s.length < 6 || s.length > 2048) return null;
+  const c = s.charCodeAt(0);
+  if (c === 0x5b) return PLACEHOLDER.exec(s)?.[1] ?? null;
+  const digit = c >= 0x30 && c <= 0x39;
+  if (!digit && !isAsciiLetter(c)) return null;
+  if (s.length === 36 && UUID.test(s)) return 'uuid';
+  if (digit) {
+    if (s.length === 10 && DATE.test(s)) return 'date';
+    if (DATE_TIME.test(s)) return 'date-time';
+    if (IPV4.test(s)) return 'ipv4';
+  } else if (URI.test(s)) return 'uri';
+  if (s.length >= 16 && s.length <= 128 && HEX.test(s)) return 'hex';
   return null;
+}
+
+/** `A`-`Z` or `a`-`z`: setting bit 0x20 lower-cases an ASCII letter and leaves no other code unit in range. */
+function isAsciiLetter(c: number): boolean {
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x7a;
 }
 
 /** Type of a value seen as text (query, header, path, form): what it would be in a typed schema. */
 export function inferTextType(s: string): string {
-  if (INTEGER.test(s)) return 'integer';
-  if (NUMBER.test(s)) return 'number';
+  // Numbers start with a digit or `-`: anything else skips both patterns.
+  const c = s.charCodeAt(0);
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+    if (INTEGER.test(s)) return 'integer';
+    if (NUMBER.test(s)) return 'number';
+  }
   if (s === 'true' || s === 'false') return 'boolean';
   return 'string';
 }
 
-function touch(params: ParamMap, key: string): ParamState | null {
+/**
+ * Derived keys of one parameter map, cached so that a parameter seen before costs no string building
+ * and no hashing of a fresh string: the JSON fields of bodies as a tree by field name, and the names of
+ * text values. Kept beside the map (a `WeakMap` keyed by it), not in it: the map is a plain record that
+ * is serialised as is, and a map made elsewhere (merged, loaded) simply starts with an empty index.
+ * Every entry is a parameter the map holds, so the index is bounded like the map.
+ */
+interface ParamIndex {
+  /** Set once the map has `MAX_PARAMS_PER_ENDPOINT` parameters: parameters are never removed, so it stays full. */
+  full: boolean;
+  /** Bodies walked so far: the current one's mark in `Slot.body`. */
+  bodies: number;
+  /** The slot of every body parameter met in a walk, by key. */
+  readonly slots: Map<string, Slot>;
+  readonly requestBody: Branch;
+  readonly responseBody: Branch;
+  /** Keys of text parameters, by location then name. */
+  readonly requestText: Map<ValueLocation, Map<string, string>>;
+  readonly responseText: Map<ValueLocation, Map<string, string>>;
+}
+
+/** A body parameter: one per key, however many paths spell its pointer (array items and fields named `*`, names alike in their first 100 characters). */
+interface Slot {
+  readonly key: string;
+  /** The last body that counted this parameter as seen: `seen` counts once per body. */
+  body: number;
+}
+
+/** A JSON value's cached children: fields by name as JSON.parse made it (an interned string, cheap to hash) and array items. */
+interface Branch {
+  readonly pointer: string;
+  fields: Map<string, FieldNode> | undefined;
+  items: FieldNode | undefined;
+}
+
+/** A field or array item that is a parameter of the map. */
+interface FieldNode extends Branch {
+  readonly slot: Slot;
+}
+
+const indexes = new WeakMap<ParamMap, ParamIndex>();
+
+function indexOf(params: ParamMap): ParamIndex {
+  let index = indexes.get(params);
+  if (!index) {
+    index = {
+      full: false,
+      bodies: 0,
+      slots: new Map(),
+      requestBody: { pointer: '', fields: undefined, items: undefined },
+      responseBody: { pointer: '', fields: undefined, items: undefined },
+      requestText: new Map(),
+      responseText: new Map(),
+    };
+    indexes.set(params, index);
+  }
+  return index;
+}
+
+/**
+ * The state of parameter `key`, created while the endpoint has room for it, else null. With the map's
+ * index, a full map answers without counting its parameters again.
+ */
+function touch(params: ParamMap, key: string, index?: ParamIndex): ParamState | null {
   let p = params[key];
   if (!p) {
+    if (index?.full) return null;
     // Attacker-controlled names must not grow state without bound.
     let count = 0;
     let tracked = 0;
@@ -70,7 +150,10 @@ function touch(params: ParamMap, key: string): ParamState | null {
       count++;
       if (params[k]!.values) tracked++;
     }
-    if (count >= MAX_PARAMS_PER_ENDPOINT) return null;
+    if (count >= MAX_PARAMS_PER_ENDPOINT) {
+      if (index) index.full = true;
+      return null;
+    }
     p = tracked < MAX_TRACKED_PARAMS ? { types: {}, formats: {}, seen: 0, values: {} } : { types: {}, formats: {}, seen: 0 };
     params[key] = p;
   }
@@ -107,7 +190,17 @@ export function paramKey(direction: Direction, location: ValueLocation, name: st
 }
 
 export function observeText(params: ParamMap, direction: Direction, location: ValueLocation, name: string, value: string): void {
-  const p = touch(params, paramKey(direction, location, name));
+  const index = indexOf(params);
+  const keys = textKeys(index, direction, location);
+  let key = keys.get(name);
+  let p: ParamState | null;
+  if (key !== undefined) p = touch(params, key, index);
+  else {
+    key = paramKey(direction, location, name);
+    p = touch(params, key, index);
+    // Only names that are parameters are cached: the map's bound is the cache's.
+    if (p) keys.set(name, key);
+  }
   if (!p) return;
   p.seen++;
   const t = inferTextType(value);
@@ -116,6 +209,13 @@ export function observeText(params: ParamMap, direction: Direction, location: Va
   if (f) bump(p.formats, f);
   // Cookies are sessions, preferences and trackers: none is an enum worth a spec, all could identify someone.
   trackValue(p, t === 'string' && f === null && location !== 'cookie' ? value : null);
+}
+
+function textKeys(index: ParamIndex, direction: Direction, location: ValueLocation): Map<string, string> {
+  const byLocation = direction === 'request' ? index.requestText : index.responseText;
+  let keys = byLocation.get(location);
+  if (!keys) byLocation.set(location, (keys = new Map()));
+  return keys;
 }
 
 function jsonType(v: unknown): string {
@@ -127,7 +227,28 @@ function jsonType(v: unknown): string {
 
 /** Escapes a key for a JSON pointer (RFC 6901). */
 function pointerToken(key: string): string {
-  return key.length > 100 ? key.slice(0, 100) : key.replace(/~/g, '~0').replace(/\//g, '~1');
+  if (key.length > 100) return key.slice(0, 100);
+  // Most names need no escape: two searches instead of two regex replaces.
+  return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * Whether a field may have a node in the index: only one that its pointer token spells alone, so that
+ * no two nodes share a parameter and the index never holds more nodes than the map holds parameters. A
+ * name over 100 characters is cut (every name alike in its first 100 characters would get a node, and
+ * keep its long name alive), and `*` also spells array items; both take the uncached path, which is rare.
+ */
+function cacheableName(name: string): boolean {
+  return name.length <= 100 && name !== '*';
+}
+
+/** One body being walked. */
+interface BodyWalk {
+  readonly params: ParamMap;
+  readonly index: ParamIndex;
+  readonly direction: Direction;
+  readonly body: number;
+  fields: number;
 }
 
 /**
@@ -135,41 +256,79 @@ function pointerToken(key: string): string {
  * depth and field count. Each pointer counts once per body, however many array items carry it.
  */
 export function observeJson(params: ParamMap, direction: Direction, body: unknown): void {
-  const seenInBody = new Set<string>();
-  let fields = 0;
-  const walk = (v: unknown, pointer: string, depth: number): void => {
-    if (fields >= MAX_JSON_FIELDS) return;
-    fields++;
-    const t = jsonType(v);
-    if (pointer !== '') {
-      const key = paramKey(direction, 'body', pointer);
-      const p = touch(params, key);
-      if (p) {
-        if (!seenInBody.has(key)) {
-          seenInBody.add(key);
-          p.seen++;
-        }
-        bump(p.types, t);
-        let f: string | null = null;
-        if (t === 'string') {
-          f = inferFormat(v as string);
-          if (f) bump(p.formats, f);
-        }
-        // Objects and arrays have no value of their own; any other non-string ends tracking.
-        if (t !== 'object' && t !== 'array') trackValue(p, t === 'string' && f === null ? (v as string) : null);
-        else if (p.values) delete p.values;
-      }
+  const index = indexOf(params);
+  // The body itself is the first of its `MAX_JSON_FIELDS` fields.
+  const w: BodyWalk = { params, index, direction, body: ++index.bodies, fields: 1 };
+  walkChildren(w, body, jsonType(body), direction === 'request' ? index.requestBody : index.responseBody, '', 0);
+}
+
+/** Visits the items or fields of `v`, a value of type `t` at `pointer` (with its cached children, if any). */
+function walkChildren(w: BodyWalk, v: unknown, t: string, branch: Branch | undefined, pointer: string, depth: number): void {
+  if (depth >= MAX_JSON_DEPTH) return;
+  if (t === 'array') {
+    const arr = v as unknown[];
+    // A few items describe the item schema; walking thousands would only cost time.
+    for (let i = 0; i < arr.length && i < 5; i++) visit(w, arr[i], branch, null, pointer, depth + 1);
+  } else if (t === 'object') {
+    for (const k in v as Record<string, unknown>) visit(w, (v as Record<string, unknown>)[k], branch, k, pointer, depth + 1);
+  }
+}
+
+/**
+ * Records one value: field `name` (null for an array item) of the value at `parentPointer`. A field
+ * with a node in `parent` needs no new string; one without gets a node once it is a parameter.
+ */
+function visit(w: BodyWalk, v: unknown, parent: Branch | undefined, name: string | null, parentPointer: string, depth: number): void {
+  if (w.fields >= MAX_JSON_FIELDS) return;
+  w.fields++;
+  const t = jsonType(v);
+  let node = parent && (name === null ? parent.items : parent.fields?.get(name));
+  let pointer: string;
+  if (node) {
+    pointer = node.pointer;
+    const p = touch(w.params, node.slot.key, w.index);
+    if (p) record(p, node.slot, w.body, v, t);
+  } else {
+    pointer = `${parentPointer}/${name === null ? '*' : pointerToken(name)}`;
+    const key = paramKey(w.direction, 'body', pointer);
+    const p = touch(w.params, key, w.index);
+    if (p) {
+      const slot = slotOf(w.index, key);
+      record(p, slot, w.body, v, t);
+      if (parent && (name === null || cacheableName(name))) node = addNode(parent, name, slot, pointer);
     }
-    if (depth >= MAX_JSON_DEPTH) return;
-    if (t === 'array') {
-      const arr = v as unknown[];
-      // A few items describe the item schema; walking thousands would only cost time.
-      for (let i = 0; i < arr.length && i < 5; i++) walk(arr[i], `${pointer}/*`, depth + 1);
-    } else if (t === 'object') {
-      for (const k in v as Record<string, unknown>) walk((v as Record<string, unknown>)[k], `${pointer}/${pointerToken(k)}`, depth + 1);
-    }
-  };
-  walk(body, '', 0);
+  }
+  walkChildren(w, v, t, node, pointer, depth);
+}
+
+function slotOf(index: ParamIndex, key: string): Slot {
+  let slot = index.slots.get(key);
+  if (!slot) index.slots.set(key, (slot = { key, body: 0 }));
+  return slot;
+}
+
+function addNode(parent: Branch, name: string | null, slot: Slot, pointer: string): FieldNode {
+  const node: FieldNode = { pointer, slot, fields: undefined, items: undefined };
+  if (name === null) parent.items = node;
+  else (parent.fields ??= new Map()).set(name, node);
+  return node;
+}
+
+/** Counts a value of type `t` in its parameter's state, and the parameter as seen once in body `body`. */
+function record(p: ParamState, slot: Slot, body: number, v: unknown, t: string): void {
+  if (slot.body !== body) {
+    slot.body = body;
+    p.seen++;
+  }
+  bump(p.types, t);
+  let f: string | null = null;
+  if (t === 'string') {
+    f = inferFormat(v as string);
+    if (f) bump(p.formats, f);
+  }
+  // Objects and arrays have no value of their own; any other non-string ends tracking.
+  if (t !== 'object' && t !== 'array') trackValue(p, t === 'string' && f === null ? (v as string) : null);
+  else if (p.values) delete p.values;
 }
 
 export function mergeParams(into: ParamMap, from: ParamMap): void {
