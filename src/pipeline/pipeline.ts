@@ -176,13 +176,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     // Redact stage: facts about credentials are read here, then every later stage sees redacted data only.
     const facts = readCredentials(event, ts);
     const url = redactor.redactUrl(event.request);
-    const req = { host: event.request.host, method: event.request.method, path: url.path };
-    const { key, state, memo } = routeOf(req.host, req.method, templater.learn(req.host, req.method, req.path), ts);
+    const { host, method } = event.request;
+    const { key, state, memo } = routeOf(host, method, templater.learn(host, method, url.path), ts);
     dirty.add(key);
     const client = exposure.classify(event.request.clientAddress, event.request.headers['x-forwarded-for']);
     observeEvent(state, event, ts, facts, client);
     observeHeaderSignals(state, event, facts);
-    conformance.observe(state, req.path, ts);
+    conformance.observe(state, url.path, ts);
     const names = memo.names;
 
     const analyse = state.analysed < analyseFirst || state.calls % analyseEvery === 0;
