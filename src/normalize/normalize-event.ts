@@ -2,7 +2,7 @@ import { HTTP_METHODS, type ApiEvent, type ApiRequest, type ApiResponse, type Bo
 import { jsonTextTooDeep, jsonValueTooDeep } from './json-depth.js';
 import type { NormalizeLimits } from './limits.js';
 import { canonicalIso, msToIso, parseTimestamp } from './timestamp.js';
-import { normalizePathEscapes, parsePort, parseQueryString, pushQuery, splitAbsoluteUrl, splitHostPort } from './url.js';
+import { normalizePathEscapes, parsePort, parseQueryString, plainHost, pushQuery, splitAbsoluteUrl, splitHostPort } from './url.js';
 import { fitsBytes, isWellFormed, truncateUtf8, utf8Length } from './utf8.js';
 import { lowerCase } from '../util/ascii-case.js';
 
@@ -58,7 +58,6 @@ function isObj(v: unknown): v is Obj {
 }
 
 const METHODS = new Set<string>(HTTP_METHODS);
-const DEFAULT_PORT = { http: 80, https: 443 } as const;
 const HTTP_VERSIONS: Record<string, string> = {
   'http/1.0': 'HTTP/1.0', 'http/1.1': 'HTTP/1.1', 'http/2': 'HTTP/2', 'http/2.0': 'HTTP/2', h2: 'HTTP/2', h2c: 'HTTP/2',
   'http/3': 'HTTP/3', 'http/3.0': 'HTTP/3', h3: 'HTTP/3',
@@ -72,8 +71,7 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
   if (!isObj(req)) fail('request: missing or not an object');
 
   const method = normalizeMethod(req.method);
-  const pseudo: Pseudo = {};
-  const headers = normalizeHeaders(req.headers, 'request.headers', limits, pseudo);
+  const headers = normalizeHeaders(req.headers, 'request.headers', limits);
 
   let scheme: 'http' | 'https' | undefined;
   let host: string | undefined;
@@ -99,13 +97,16 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
     scheme = s;
   }
   if (host === undefined) {
-    const h = nonEmpty(req.host) ?? headers.host ?? pseudo.authority ?? ctx.defaults?.host;
+    const h = nonEmpty(req.host) ?? headers.host ?? pseudoAuthority(req.headers) ?? ctx.defaults?.host;
     if (h === undefined) fail('request.host: missing (no URL, host field, Host header or default host)');
     if (typeof h !== 'string') fail('request.host: must be a string');
-    const hp = splitHostPort(h);
-    if (hp === undefined) fail('request.host: not a valid host name or port');
-    host = hp.host;
-    port ??= hp.port;
+    host = plainHost(h);
+    if (host === undefined) {
+      const hp = splitHostPort(h);
+      if (hp === undefined) fail('request.host: not a valid host name or port');
+      host = hp.host;
+      port ??= hp.port;
+    }
   }
   if (req.port !== undefined && req.port !== null) {
     const p = typeof req.port === 'number' ? req.port : typeof req.port === 'string' ? parsePort(req.port) : undefined;
@@ -127,7 +128,8 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
     const fp = fwd === undefined ? undefined : fwd.split(',')[0]!.trim().toLowerCase();
     scheme = fp === 'http' || fp === 'https' ? fp : port === 443 ? 'https' : port === 80 ? 'http' : ctx.defaults?.scheme ?? 'https';
   }
-  if (port === DEFAULT_PORT[scheme]) port = undefined;
+  // Compared rather than looked up in a table by the scheme string: this runs for every event.
+  if (port === (scheme === 'https' ? 443 : 80)) port = undefined;
 
   // target is '' only for an absolute URL without a path, which means '/'.
   let path = target ?? '/';
@@ -144,27 +146,36 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
   if (!isWellFormed(path)) fail('invalid UTF-8 in request.path');
   path = normalizePathEscapes(path);
 
-  const query: Record<string, string[]> = {};
-  let queryCount = 0;
-  if (req.query !== undefined && req.query !== null) {
-    queryCount = normalizeQuery(req.query, query, limits);
-  } else if (qs !== '') {
-    queryCount = parseQueryString(qs, query);
-  }
-  if (queryCount > limits.maxQueryParams) fail(`request.query: too many parameters (${queryCount} > ${limits.maxQueryParams})`);
+  const query = req.query !== undefined && req.query !== null ? normalizeQuery(req.query, limits) : qs !== '' ? parseQuery(qs, limits) : {};
 
   const cookies = normalizeCookies(req.cookies, headers.cookie, limits);
 
-  const request: ApiRequest = { method, scheme, host, path, query, headers, cookies };
-  if (port !== undefined) request.port = port;
-  const reqBody = normalizeBody(req.body, headers['content-type'], 'request.body', limits);
-  if (reqBody !== undefined) request.body = reqBody;
-  const client = optionalString(req.clientAddress, 'request.clientAddress', 64);
-  if (client !== undefined) request.clientAddress = client;
-  const tls = optionalString(req.tlsVersion, 'request.tlsVersion', 32);
-  if (tls !== undefined) request.tlsVersion = tls;
+  const body = normalizeBody(req.body, headers['content-type'], 'request.body', limits);
+  const clientAddress = optionalString(req.clientAddress, 'request.clientAddress', 64);
+  const tlsVersion = optionalString(req.tlsVersion, 'request.tlsVersion', 32);
   const hv = optionalString(req.httpVersion, 'request.httpVersion', 16);
-  if (hv !== undefined) request.httpVersion = HTTP_VERSIONS[lowerCase(hv)] ?? hv;
+  const httpVersion = hv === undefined || isCanonicalHttpVersion(hv) ? hv : HTTP_VERSIONS[lowerCase(hv)] ?? hv;
+  let request: ApiRequest;
+  if (port === undefined && clientAddress !== undefined && httpVersion !== undefined) {
+    // What log sources record, built in one literal (same key order): fields added to an object after its literal
+    // go to a separate property array, 40 to 100 bytes more per event.
+    if (body === undefined) {
+      request = tlsVersion === undefined
+        ? { method, scheme, host, path, query, headers, cookies, clientAddress, httpVersion }
+        : { method, scheme, host, path, query, headers, cookies, clientAddress, tlsVersion, httpVersion };
+    } else {
+      request = tlsVersion === undefined
+        ? { method, scheme, host, path, query, headers, cookies, body, clientAddress, httpVersion }
+        : { method, scheme, host, path, query, headers, cookies, body, clientAddress, tlsVersion, httpVersion };
+    }
+  } else {
+    request = { method, scheme, host, path, query, headers, cookies };
+    if (port !== undefined) request.port = port;
+    if (body !== undefined) request.body = body;
+    if (clientAddress !== undefined) request.clientAddress = clientAddress;
+    if (tlsVersion !== undefined) request.tlsVersion = tlsVersion;
+    if (httpVersion !== undefined) request.httpVersion = httpVersion;
+  }
 
   const rawTs = input.timestamp ?? ctx.defaults?.timestamp;
   if (rawTs === undefined || rawTs === null) fail('timestamp: missing');
@@ -177,17 +188,30 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
 
   const src = input.source;
   const name = ctx.name ?? (isObj(src) && typeof src.name === 'string' ? src.name : undefined);
-  const event: ApiEvent = { timestamp, source: name === undefined ? { kind: ctx.source } : { kind: ctx.source, name: truncateUtf8(name, 512) }, request };
-
-  if (input.response !== undefined && input.response !== null) event.response = normalizeResponse(input.response, limits);
-
-  const lat = input.latencyMs;
-  if (lat !== undefined && lat !== null) {
-    const n = typeof lat === 'number' ? lat : typeof lat === 'string' && lat !== '' ? Number(lat) : Number.NaN;
-    if (!Number.isFinite(n) || n < 0) fail('latencyMs: must be a non-negative number');
-    event.latencyMs = n;
-  }
+  const source = name === undefined ? { kind: ctx.source } : { kind: ctx.source, name: truncateUtf8(name, 512) };
+  const response = input.response !== undefined && input.response !== null ? normalizeResponse(input.response, limits) : undefined;
+  const latencyMs = normalizeLatency(input.latencyMs);
+  // One literal for the usual event, as for the request.
+  if (response !== undefined && latencyMs !== undefined) return { timestamp, source, request, response, latencyMs };
+  const event: ApiEvent = { timestamp, source, request };
+  if (response !== undefined) event.response = response;
+  if (latencyMs !== undefined) event.latencyMs = latencyMs;
   return event;
+}
+
+function normalizeLatency(lat: unknown): number | undefined {
+  if (lat === undefined || lat === null) return undefined;
+  const n = typeof lat === 'number' ? lat : typeof lat === 'string' && lat !== '' ? Number(lat) : Number.NaN;
+  if (!Number.isFinite(n) || n < 0) fail('latencyMs: must be a non-negative number');
+  return n;
+}
+
+/**
+ * Whether `hv` is already one of the canonical versions `HTTP_VERSIONS` maps to (each maps to itself there), so
+ * the usual `HTTP/2` and `HTTP/1.1` are kept without lower-casing them (a new string) for the lookup.
+ */
+function isCanonicalHttpVersion(hv: string): boolean {
+  return hv === 'HTTP/2' || hv === 'HTTP/1.1' || hv === 'HTTP/1.0' || hv === 'HTTP/3';
 }
 
 function normalizeMethod(m: unknown): HttpMethod {
@@ -204,15 +228,10 @@ function normalizeResponse(raw: unknown, limits: NormalizeLimits): ApiResponse {
   const s = raw.status;
   const status = typeof s === 'number' ? s : typeof s === 'string' && /^\d{3}$/.test(s) ? Number(s) : Number.NaN;
   if (!Number.isInteger(status) || status < 100 || status > 599) fail('response.status: not a valid HTTP status (expected an integer 100-599)');
-  const headers = normalizeHeaders(raw.headers, 'response.headers', limits, undefined);
-  const response: ApiResponse = { status, headers };
+  const headers = normalizeHeaders(raw.headers, 'response.headers', limits);
   const body = normalizeBody(raw.body, headers['content-type'], 'response.body', limits);
-  if (body !== undefined) response.body = body;
-  return response;
-}
-
-interface Pseudo {
-  authority?: string;
+  // Built whole: adding `body` afterwards would grow the object into a separate property array.
+  return body === undefined ? { status, headers } : { status, headers, body };
 }
 
 /** Header names are safe to name in a reason only when they look like ordinary tokens. */
@@ -220,18 +239,15 @@ function describeHeader(name: string): string {
   return name.length <= 64 && /^[a-z0-9-]+$/.test(name) ? `"${name}"` : 'a header';
 }
 
-function addHeader(out: Record<string, string>, name: string, value: string, where: string, limits: NormalizeLimits, pseudo: Pseudo | undefined): void {
+function addHeader(out: Record<string, string>, name: string, value: string, where: string, limits: NormalizeLimits): void {
   if (name === '') fail(`${where}: empty header name`);
   if (!fitsBytes(name, limits.maxFieldBytes)) fail(`${where}: header name too long (> ${limits.maxFieldBytes} bytes)`);
   const lname = lowerCase(name);
   if (!fitsBytes(value, limits.maxHeaderBytes)) {
     fail(`${where}: value of ${describeHeader(lname)} too long (${utf8Length(value)} > ${limits.maxHeaderBytes} bytes)`);
   }
-  // HTTP/2 pseudo-headers (Chrome puts them in HAR) are not headers; :authority is the host.
-  if (lname.charCodeAt(0) === 0x3a) {
-    if (lname === ':authority' && pseudo !== undefined) pseudo.authority = value;
-    return;
-  }
+  // HTTP/2 pseudo-headers (Chrome puts them in HAR) are not headers; `pseudoAuthority` reads :authority, the host.
+  if (lname.charCodeAt(0) === 0x3a) return;
   const prev = out[lname];
   if (typeof prev === 'string') {
     out[lname] = prev + (lname === 'set-cookie' ? '\n' : ', ') + value;
@@ -242,14 +258,14 @@ function addHeader(out: Record<string, string>, name: string, value: string, whe
   }
 }
 
-function normalizeHeaders(raw: unknown, where: string, limits: NormalizeLimits, pseudo: Pseudo | undefined): Record<string, string> {
+function normalizeHeaders(raw: unknown, where: string, limits: NormalizeLimits): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (Array.isArray(raw)) {
     if (raw.length > limits.maxHeaders) fail(`too many headers in ${where} (${raw.length} > ${limits.maxHeaders})`);
     const out: Record<string, string> = {};
     for (const h of raw) {
       if (!isObj(h) || typeof h.name !== 'string') fail(`${where}: each header must be a {name, value} object`);
-      addHeader(out, h.name, scalarHeader(h.value, where), where, limits, pseudo);
+      addHeader(out, h.name, scalarHeader(h.value, where), where, limits);
     }
     return out;
   }
@@ -262,9 +278,9 @@ function normalizeHeaders(raw: unknown, where: string, limits: NormalizeLimits, 
     const v = raw[k];
     if (v === undefined || v === null) continue;
     if (Array.isArray(v)) {
-      for (const item of v) addHeader(out, k, scalarHeader(item, where), where, limits, pseudo);
+      for (const item of v) addHeader(out, k, scalarHeader(item, where), where, limits);
     } else {
-      addHeader(out, k, scalarHeader(v, where), where, limits, pseudo);
+      addHeader(out, k, scalarHeader(v, where), where, limits);
     }
   }
   return out;
@@ -286,66 +302,133 @@ function isCanonicalHeaders(raw: Obj, limits: NormalizeLimits): boolean {
   return Object.getPrototypeOf(raw) === Object.prototype;
 }
 
+/**
+ * The value of the last `:authority` pseudo-header among request headers that `normalizeHeaders` accepted, as it
+ * would have added it (HTTP/2 sources such as Chrome's HAR give the host only there). Read again from the raw
+ * headers when the host is needed from it, which is rare, rather than collected into an object for every event.
+ */
+function pseudoAuthority(raw: unknown): string | undefined {
+  let authority: string | undefined;
+  if (Array.isArray(raw)) {
+    for (const h of raw as Obj[]) {
+      if (isAuthority(h.name as string)) authority = scalarHeader(h.value, 'request.headers');
+    }
+  } else if (isObj(raw)) {
+    for (const k in raw) {
+      const v = raw[k];
+      if (!isAuthority(k) || v === undefined || v === null) continue;
+      if (!Array.isArray(v)) authority = scalarHeader(v, 'request.headers');
+      else for (const item of v) authority = scalarHeader(item, 'request.headers');
+    }
+  }
+  return authority;
+}
+
+function isAuthority(name: string): boolean {
+  return name.charCodeAt(0) === 0x3a && lowerCase(name) === ':authority';
+}
+
 function scalarHeader(v: unknown, where: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   fail(`${where}: header values must be strings`);
 }
 
-function normalizeQuery(raw: unknown, into: Record<string, string[]>, limits: NormalizeLimits): number {
+function normalizeQuery(raw: unknown, limits: NormalizeLimits): Record<string, string[]> {
   if (typeof raw === 'string') {
     if (!fitsBytes(raw, limits.maxUrlBytes)) fail(`request.query: too long (> ${limits.maxUrlBytes} bytes)`);
-    return parseQueryString(raw, into);
+    return parseQuery(raw, limits);
   }
   if (!isObj(raw)) fail('request.query: must be a string or an object');
+  if (isCanonicalQuery(raw, limits)) return raw as Record<string, string[]>;
+  const query: Record<string, string[]> = {};
   let count = 0;
-  const add = (k: string, v: unknown): void => {
-    // Kong logs a bare flag (`?debug`) as `true`.
-    const s = typeof v === 'string' ? v : v === true ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-    if (s === undefined) fail('request.query: values must be strings');
-    if (!fitsBytes(s, limits.maxFieldBytes) || !fitsBytes(k, limits.maxFieldBytes)) fail(`request.query: parameter too long (> ${limits.maxFieldBytes} bytes)`);
-    if (++count > limits.maxQueryParams) fail(`request.query: too many parameters (> ${limits.maxQueryParams})`);
-    pushQuery(into, k, s);
-  };
   for (const k in raw) {
     const v = raw[k];
-    if (Array.isArray(v)) for (const item of v) add(k, item);
-    else if (v !== undefined && v !== null) add(k, v);
+    if (Array.isArray(v)) for (const item of v) count = addQueryValue(query, k, item, count, limits);
+    else if (v !== undefined && v !== null) count = addQueryValue(query, k, v, count, limits);
   }
-  return count;
+  return query;
 }
 
-function setCookie(out: Record<string, string>, name: string, value: string): void {
-  // First wins: browsers send the most specific cookie of a name first.
-  if (typeof out[name] === 'string') return;
-  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  else out[name] = value;
+/** A query string parsed into a new query map, within the parameter limit. */
+function parseQuery(qs: string, limits: NormalizeLimits): Record<string, string[]> {
+  const query: Record<string, string[]> = {};
+  const count = parseQueryString(qs, query);
+  if (count > limits.maxQueryParams) fail(`request.query: too many parameters (${count} > ${limits.maxQueryParams})`);
+  return query;
+}
+
+/** Add the `count + 1`th value of a query object under `k`; returns the new count. */
+function addQueryValue(query: Record<string, string[]>, k: string, v: unknown, count: number, limits: NormalizeLimits): number {
+  // Kong logs a bare flag (`?debug`) as `true`.
+  const s = typeof v === 'string' ? v : v === true ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+  if (s === undefined) fail('request.query: values must be strings');
+  if (!fitsBytes(s, limits.maxFieldBytes) || !fitsBytes(k, limits.maxFieldBytes)) fail(`request.query: parameter too long (> ${limits.maxFieldBytes} bytes)`);
+  if (count >= limits.maxQueryParams) fail(`request.query: too many parameters (> ${limits.maxQueryParams})`);
+  pushQuery(query, k, s);
+  return count + 1;
+}
+
+/**
+ * Whether a query object is already what `normalizeQuery` would build from it: non-empty lists of strings within
+ * the limits, at most `maxQueryParams` values in all, a plain object (an own `__proto__` key is fine: the copy gets
+ * one too). It is then used as it is, like canonical headers; an empty query (most events) is one.
+ */
+function isCanonicalQuery(raw: Obj, limits: NormalizeLimits): boolean {
+  let count = 0;
+  for (const k in raw) {
+    const v = raw[k];
+    if (!Array.isArray(v) || v.length === 0 || !fitsBytes(k, limits.maxFieldBytes)) return false;
+    count += v.length;
+    if (count > limits.maxQueryParams) return false;
+    for (let i = 0; i < v.length; i++) {
+      const s: unknown = v[i];
+      if (typeof s !== 'string' || !fitsBytes(s, limits.maxFieldBytes)) return false;
+    }
+  }
+  return Object.getPrototypeOf(raw) === Object.prototype;
 }
 
 function normalizeCookies(raw: unknown, header: string | undefined, limits: NormalizeLimits): Record<string, string> {
+  const n = isObj(raw) ? canonicalCookieCount(raw, limits) : -1;
+  // A source that lists cookies explicitly may still have cookies only in the header: those need the copy.
+  if (n > 0 || (n === 0 && header === undefined)) return raw as Record<string, string>;
+  return copyCookies(raw, header, limits);
+}
+
+/**
+ * The number of cookies in `raw` when it is already what `copyCookies` would build from it (string values within
+ * the limits, a plain object; an own `__proto__` cookie is fine: the copy gets one too), else -1. Most sources send
+ * exactly that, and the object is then used as it is instead of copied.
+ */
+function canonicalCookieCount(raw: Obj, limits: NormalizeLimits): number {
+  let n = 0;
+  for (const k in raw) {
+    const v = raw[k];
+    if (typeof v !== 'string' || ++n > limits.maxQueryParams || !fitsBytes(v, limits.maxHeaderBytes) || !fitsBytes(k, limits.maxFieldBytes)) return -1;
+  }
+  return Object.getPrototypeOf(raw) === Object.prototype ? n : -1;
+}
+
+function copyCookies(raw: unknown, header: string | undefined, limits: NormalizeLimits): Record<string, string> {
   const out: Record<string, string> = {};
   let count = 0;
-  const add = (name: string, value: string): void => {
-    if (++count > limits.maxQueryParams) fail(`request.cookies: too many cookies (> ${limits.maxQueryParams})`);
-    if (!fitsBytes(value, limits.maxHeaderBytes) || !fitsBytes(name, limits.maxFieldBytes)) fail('request.cookies: cookie too long');
-    setCookie(out, name, value);
-  };
   if (raw !== undefined && raw !== null) {
     if (Array.isArray(raw)) {
       for (const c of raw) {
         if (!isObj(c) || typeof c.name !== 'string' || typeof c.value !== 'string') fail('request.cookies: each cookie must be a {name, value} object');
-        add(c.name, c.value);
+        count = addCookie(out, c.name, c.value, count, limits);
       }
     } else if (isObj(raw)) {
       for (const k in raw) {
         const v = raw[k];
         if (typeof v !== 'string') fail('request.cookies: values must be strings');
-        add(k, v);
+        count = addCookie(out, k, v, count, limits);
       }
     } else {
       fail('request.cookies: must be an object or a list of {name, value}');
     }
-    // A source that lists cookies explicitly may still have cookies only in the header.
     if (count > 0 || header === undefined) return out;
   }
   if (header === undefined) return out;
@@ -356,10 +439,21 @@ function normalizeCookies(raw: unknown, header: string | undefined, limits: Norm
     const part = header.slice(start, semi);
     const eq = part.indexOf('=');
     const name = (eq < 0 ? part : part.slice(0, eq)).trim();
-    if (name !== '') add(name, eq < 0 ? '' : part.slice(eq + 1).trim());
+    if (name !== '') count = addCookie(out, name, eq < 0 ? '' : part.slice(eq + 1).trim(), count, limits);
     start = semi + 1;
   }
   return out;
+}
+
+/** Add the `count + 1`th cookie within the limits; returns the new count. */
+function addCookie(out: Record<string, string>, name: string, value: string, count: number, limits: NormalizeLimits): number {
+  if (count >= limits.maxQueryParams) fail(`request.cookies: too many cookies (> ${limits.maxQueryParams})`);
+  if (!fitsBytes(value, limits.maxHeaderBytes) || !fitsBytes(name, limits.maxFieldBytes)) fail('request.cookies: cookie too long');
+  // First wins: browsers send the most specific cookie of a name first.
+  if (typeof out[name] === 'string') return count + 1;
+  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+  return count + 1;
 }
 
 function optionalString(v: unknown, where: string, max: number): string | undefined {
@@ -420,9 +514,7 @@ function normalizeBody(raw: unknown, headerType: string | undefined, where: stri
   if (contentType !== undefined && contentType.length > 256) contentType = truncateUtf8(contentType, 256);
   if (text === undefined || (text === '' && !givenSize)) {
     if (givenSize === undefined || givenSize === 0) return undefined;
-    const body: Body = { size: givenSize, truncated, encoding };
-    if (contentType !== undefined) body.contentType = contentType;
-    return body;
+    return contentType === undefined ? { size: givenSize, truncated, encoding } : { size: givenSize, truncated, encoding, contentType };
   }
 
   let size: number;
@@ -448,9 +540,8 @@ function normalizeBody(raw: unknown, headerType: string | undefined, where: stri
     size = givenSize;
     truncated = true;
   }
-  const body: Body = { text, size, truncated, encoding };
-  if (contentType !== undefined) body.contentType = contentType;
-  return body;
+  // Built whole: adding `contentType` afterwards would grow the object into a separate property array.
+  return contentType === undefined ? { text, size, truncated, encoding } : { text, size, truncated, encoding, contentType };
 }
 
 function isBodyShape(o: Obj): boolean {

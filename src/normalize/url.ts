@@ -71,6 +71,24 @@ export function splitHostPort(authority: string): { host: string; port?: number 
   return { host, port };
 }
 
+/**
+ * `authority` itself when it is a host name already as `splitHostPort` would return it (lower case, no port, no
+ * brackets, no trailing dot), which is what most sources send; else undefined, and `splitHostPort` decides.
+ * Unlike it, allocates nothing.
+ *
+ * @example plainHost('api.example.com') // 'api.example.com'; plainHost('API.example.com:8080') // undefined
+ */
+export function plainHost(authority: string): string | undefined {
+  const n = authority.length;
+  if (n === 0 || n > 255 || (n > 1 && authority.charCodeAt(n - 1) === 0x2e)) return undefined;
+  for (let i = 0; i < n; i++) {
+    const c = authority.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f;
+    if (!ok) return undefined;
+  }
+  return authority;
+}
+
 export function parsePort(text: string): number | undefined {
   if (text.length === 0 || text.length > 5) return undefined;
   let n = 0;

@@ -59,34 +59,66 @@ export function fnv1a(text: string, from = 0): number {
   return h >>> 0;
 }
 
+/** Longest token part decoded; longer ones read as no JSON. */
+const MAX_PART = 8192;
+/**
+ * Where token parts are base64url-decoded: a fresh Buffer per part costs more than its JSON. Large enough for any
+ * part of `MAX_PART` characters, so the decoded bytes are exactly those of `Buffer.from(part, 'base64url')`.
+ */
+const scratch = Buffer.allocUnsafeSlow((MAX_PART * 3) / 4);
+
 function decodeJsonPart(part: string): Record<string, unknown> | null {
-  if (part.length > 8192) return null;
+  if (part.length > MAX_PART) return null;
   try {
-    const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    const v: unknown = JSON.parse(scratch.toString('utf8', 0, scratch.write(part, 'base64url')));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
   }
 }
 
+/** Distinct JWT header parts whose `alg` is remembered. */
+const HEADER_MEMO_SIZE = 64;
+/**
+ * The `alg` (cut to 16 characters) of JWT header parts already decoded, or null when the part is no JSON object with
+ * a string `alg`. An issuer signs all its tokens with one header, so decoding it again per token is wasted work.
+ * Keys are copies of the header part: a slice of the token would keep the whole token, signature included, alive.
+ */
+const headerAlgs = new Map<string, string | null>();
+
+function headerAlg(part: string): string | null {
+  // Not decoded anyway; and the memo keeps no key longer than a decodable part.
+  if (part.length > MAX_PART) return null;
+  const known = headerAlgs.get(part);
+  if (known !== undefined) return known;
+  const header = decodeJsonPart(part);
+  const alg = header && typeof header.alg === 'string' ? header.alg.slice(0, 16) : null;
+  if (headerAlgs.size >= HEADER_MEMO_SIZE) headerAlgs.clear();
+  headerAlgs.set(Buffer.from(part, 'latin1').toString('latin1'), alg);
+  return alg;
+}
+
+/** At most 32 claim names of at most 64 characters each, in payload order. */
+function claimNames(payload: Record<string, unknown>): string[] {
+  const keys = Object.keys(payload);
+  if (keys.length > 32) keys.length = 32;
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.length > 64) keys[i] = keys[i]!.slice(0, 64);
+  return keys;
+}
+
 export function jwtFacts(token: string, eventTimeMs: number): { facts: JwtFacts; sub: string | null } | null {
   if (token.length > 16384 || !JWT_SHAPE.test(token)) return null;
-  const [h, p] = token.split('.', 2) as [string, string];
-  const header = decodeJsonPart(h);
-  if (!header || typeof header.alg !== 'string') return null;
-  const payload = decodeJsonPart(p) ?? {};
+  const dot = token.indexOf('.');
+  const alg = headerAlg(token.slice(0, dot));
+  if (alg === null) return null;
+  const payload = decodeJsonPart(token.slice(dot + 1, token.indexOf('.', dot + 1))) ?? {};
   const exp = typeof payload.exp === 'number' ? payload.exp : null;
-  return {
-    facts: {
-      alg: header.alg.slice(0, 16),
-      hasExp: exp !== null,
-      expired: exp !== null && exp * 1000 < eventTimeMs,
-      ...(exp !== null ? { expMs: exp * 1000 } : {}),
-      claims: Object.keys(payload).slice(0, 32).map((k) => k.slice(0, 64)),
-      iss: typeof payload.iss === 'string' ? payload.iss.slice(0, 200) : null,
-    },
-    sub: typeof payload.sub === 'string' || typeof payload.sub === 'number' ? String(payload.sub) : null,
-  };
+  const claims = claimNames(payload);
+  const iss = typeof payload.iss === 'string' ? payload.iss.slice(0, 200) : null;
+  const facts: JwtFacts = exp === null
+    ? { alg, hasExp: false, expired: false, claims, iss }
+    : { alg, hasExp: true, expired: exp * 1000 < eventTimeMs, expMs: exp * 1000, claims, iss };
+  return { facts, sub: typeof payload.sub === 'string' || typeof payload.sub === 'number' ? String(payload.sub) : null };
 }
 
 /** Characters at the end of an `Authorization` value that key its cache entry. */
