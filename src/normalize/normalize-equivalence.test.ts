@@ -148,7 +148,8 @@ const reference = (() => {
     const tls = optionalString(req.tlsVersion, 'request.tlsVersion', 32);
     if (tls !== undefined) request.tlsVersion = tls;
     const hv = optionalString(req.httpVersion, 'request.httpVersion', 16);
-    if (hv !== undefined) request.httpVersion = HTTP_VERSIONS[lowerCase(hv)] ?? hv;
+    // One change on purpose: an inherited name (`constructor`) was looked up on the table's prototype.
+    if (hv !== undefined) request.httpVersion = Object.hasOwn(HTTP_VERSIONS, lowerCase(hv)) ? HTTP_VERSIONS[lowerCase(hv)]! : hv;
 
     const rawTs = input.timestamp ?? ctx.defaults?.timestamp;
     if (rawTs === undefined || rawTs === null) fail('timestamp: missing');
@@ -649,6 +650,13 @@ describe('normalizeEvent equivalence with the previous implementation', () => {
     for (const [i, input] of cases.entries()) {
       expectSame(input, { source: 'ndjson', name: 'events.ndjson', line: i, limits: DEFAULT_LIMITS });
       expectSame(input, { source: 'har', limits: SMALL_LIMITS, defaults: { host: 'fallback.local' } });
+    }
+  });
+
+  it('keeps an HTTP version named like an inherited property as given', () => {
+    for (const httpVersion of ['constructor', '__proto__', 'toString']) {
+      const r = normalizeEvent({ timestamp: '2026-01-02T03:04:05.000Z', request: { method: 'GET', url: 'https://api.example.com/', httpVersion } }, { source: 'ndjson', limits: DEFAULT_LIMITS });
+      expect(r.ok && r.event.request.httpVersion).toBe(httpVersion);
     }
   });
 });

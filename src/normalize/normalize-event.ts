@@ -154,7 +154,7 @@ function build(input: unknown, ctx: NormalizeContext): ApiEvent {
   const clientAddress = optionalString(req.clientAddress, 'request.clientAddress', 64);
   const tlsVersion = optionalString(req.tlsVersion, 'request.tlsVersion', 32);
   const hv = optionalString(req.httpVersion, 'request.httpVersion', 16);
-  const httpVersion = hv === undefined || isCanonicalHttpVersion(hv) ? hv : HTTP_VERSIONS[lowerCase(hv)] ?? hv;
+  const httpVersion = hv === undefined || isCanonicalHttpVersion(hv) ? hv : knownHttpVersion(hv);
   let request: ApiRequest;
   if (port === undefined && clientAddress !== undefined && httpVersion !== undefined) {
     // What log sources record, built in one literal (same key order): fields added to an object after its literal
@@ -204,6 +204,12 @@ function normalizeLatency(lat: unknown): number | undefined {
   const n = typeof lat === 'number' ? lat : typeof lat === 'string' && lat !== '' ? Number(lat) : Number.NaN;
   if (!Number.isFinite(n) || n < 0) fail('latencyMs: must be a non-negative number');
   return n;
+}
+
+/** The canonical spelling of a version the table knows, else `hv` as given (never an inherited name such as `constructor`). */
+function knownHttpVersion(hv: string): string {
+  const k = lowerCase(hv);
+  return Object.hasOwn(HTTP_VERSIONS, k) ? HTTP_VERSIONS[k]! : hv;
 }
 
 /**
