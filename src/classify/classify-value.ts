@@ -7,7 +7,8 @@ import { MAX_KEY_NAME_LENGTH, hasParentedRules, isIdLikeKey, keyRulesFor, normal
 import type { KeyRuleRef } from './key-names.js';
 import { DATA_CLASSES, DATA_CLASS_INFOS, classRank } from './registry.js';
 import type { ClassifyContext, DataClassMatch, TextSpan, ValueProfile } from './types.js';
-import { containsPrivateKey, isObviouslyBenign, profileOf } from './validators.js';
+import { containsPrivateKey, fillProfile, isObviouslyBenign, newProfile } from './validators.js';
+import type { MutableProfile } from './validators.js';
 
 /**
  * Values longer than this are only checked for an embedded private key by the whole-value detectors (the
@@ -67,59 +68,78 @@ function keyFacts(rawKey: string): KeyFacts {
 const uncachedLookup: KeyLookup = { factsFor: keyFacts };
 
 type Evidence = DataClassMatch['evidence'];
+type MutableMatch = { dataClass: string; evidence: Evidence };
 
-function addMatch(out: Array<{ dataClass: string; evidence: Evidence }>, dataClass: string, evidence: 'key' | 'value'): void {
+/** What most values classify as; shared, so a clean value costs no array. Frozen: a caller cannot fill it. */
+const NO_MATCHES: readonly DataClassMatch[] = Object.freeze([]);
+
+/** `out` is made on the first match: most values have none. */
+function addMatch(out: MutableMatch[] | null, dataClass: string, evidence: 'key' | 'value'): MutableMatch[] {
+  if (out === null) return [{ dataClass, evidence }];
   for (const m of out) {
     if (m.dataClass === dataClass) {
       if (m.evidence !== evidence) m.evidence = 'key+value';
-      return;
+      return out;
     }
   }
   out.push({ dataClass, evidence });
+  return out;
 }
 
+const byRank = (a: DataClassMatch, b: DataClassMatch): number => classRank(a.dataClass) - classRank(b.dataClass);
+
+/**
+ * The matches of one value, or the shared empty list. `parentKey` is passed as is rather than in a context
+ * object, which would be one more allocation per JSON leaf; `profile` is the caller's scratch record, filled
+ * here and read only during this call (the detectors are pure and never classify in turn).
+ */
 function classifyWith(
   value: string,
   keyName: string | undefined,
-  context: ClassifyContext | undefined,
+  parentKey: string | undefined,
   lookup: KeyLookup,
   custom: readonly CompiledCustomClass[],
-): DataClassMatch[] {
-  if (value.length === 0) return [];
-  const out: Array<{ dataClass: string; evidence: Evidence }> = [];
+  profile: MutableProfile,
+): readonly DataClassMatch[] {
+  if (value.length === 0) return NO_MATCHES;
+  let out: MutableMatch[] | null = null;
   let idKey = false;
   if (keyName !== undefined && keyName.length <= MAX_KEY_NAME_LENGTH) {
     const facts = lookup.factsFor(keyName);
-    for (const ref of facts.rules) {
-      if (ref.rule.accepts(value)) addMatch(out, ref.dataClass, 'key');
+    const rules = facts.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const ref = rules[i]!;
+      if (ref.rule.accepts(value)) out = addMatch(out, ref.dataClass, 'key');
     }
-    const parent = context?.parentKey;
-    if (parent !== undefined && parent.length <= MAX_KEY_NAME_LENGTH && hasParentedRules(facts.normalized)) {
-      for (const ref of parentedRulesFor(facts.normalized, normalizeKey(parent))) {
-        if (ref.rule.accepts(value)) addMatch(out, ref.dataClass, 'key');
+    if (parentKey !== undefined && parentKey.length <= MAX_KEY_NAME_LENGTH && hasParentedRules(facts.normalized)) {
+      // The parent's normalised name comes from the same memo as the key's.
+      for (const ref of parentedRulesFor(facts.normalized, lookup.factsFor(parentKey).normalized)) {
+        if (ref.rule.accepts(value)) out = addMatch(out, ref.dataClass, 'key');
       }
     }
     idKey = facts.idLike;
   }
   if (value.length <= MAX_VALUE_DETECT) {
     if (!isObviouslyBenign(value)) {
-      const p = profileOf(value);
+      const p = fillProfile(profile, value);
       // Most strings are words and prose: only token formats can match those.
       const detectors = p.digits === 0 && p.at === 0 && p.colon < 2 && p.dash < 10 ? TEXTUAL_DETECTORS : DETECTORS;
       for (let i = 0; i < detectors.length; i++) {
         const d = detectors[i]!;
         if ((idKey && d.skipUnderIdKeys) || !d.quick(p)) continue;
-        if (d.detect(value)) addMatch(out, d.id, 'value');
+        if (d.detect(value)) out = addMatch(out, d.id, 'value');
       }
     }
   } else if (containsPrivateKey(value)) {
-    addMatch(out, 'private-key', 'value');
+    out = addMatch(out, 'private-key', 'value');
   }
-  for (const c of custom) {
+  for (let i = 0; i < custom.length; i++) {
+    const c = custom[i]!;
     const ev = matchCustomClass(c, value, keyName);
-    if (ev) out.push({ dataClass: c.info.id, evidence: ev });
+    if (ev) (out ??= []).push({ dataClass: c.info.id, evidence: ev });
   }
-  if (out.length > 1) out.sort((a, b) => classRank(a.dataClass) - classRank(b.dataClass));
+  if (out === null) return NO_MATCHES;
+  if (out.length > 1) out.sort(byRank);
   return out;
 }
 
@@ -133,14 +153,15 @@ function classifyWith(
  * classifyValue('Ada', 'name', { parentKey: 'customer' }) // [{ dataClass: 'person-name', evidence: 'key' }]
  */
 export function classifyValue(value: string, keyName?: string, context?: ClassifyContext): DataClassMatch[] {
-  return classifyWith(value, keyName, context, uncachedLookup, []);
+  return classifyWith(value, keyName, context?.parentKey, uncachedLookup, [], newProfile()).slice();
 }
 
-function textDeps(lookup: KeyLookup, custom: readonly CompiledCustomClass[]): TextScanDeps {
+function textDeps(lookup: KeyLookup, custom: readonly CompiledCustomClass[], profile: MutableProfile): TextScanDeps {
   return {
     ...freshTextPatterns(),
+    found: [],
     keyHasRules: (key) => lookup.factsFor(key).rules.length > 0,
-    classifyPair: (value, key) => classifyWith(value, key, undefined, lookup, custom)[0]?.dataClass ?? null,
+    classifyPair: (value, key) => classifyWith(value, key, undefined, lookup, custom, profile)[0]?.dataClass ?? null,
   };
 }
 
@@ -151,11 +172,19 @@ function textDeps(lookup: KeyLookup, custom: readonly CompiledCustomClass[]): Te
  * findInText('mail alice@example.com')  // [{ dataClass: 'email', start: 5, end: 22 }]
  */
 export function findInText(text: string, maxScan: number = DEFAULT_MAX_TEXT_SCAN): TextSpan[] {
-  return scanText(text, textDeps(uncachedLookup, []), maxScan);
+  return scanText(text, textDeps(uncachedLookup, [], newProfile()), maxScan);
 }
 
 export interface Classifier {
   classifyValue(value: string, keyName?: string, context?: ClassifyContext): DataClassMatch[];
+  /**
+   * `classifyValue` for hot paths: the parent key passed as is, and a list that is shared and frozen when
+   * empty (the usual answer), so it must not be kept or changed.
+   *
+   * @example
+   * classifier.matchesOf('Ada', 'name', 'customer') // [{ dataClass: 'person-name', evidence: 'key' }]
+   */
+  matchesOf(value: string, keyName?: string, parentKey?: string): readonly DataClassMatch[];
   /** Custom classes are not applied to free text: their patterns are only run on short whole values. */
   findInText(text: string, maxScan?: number): TextSpan[];
   /** Whether any built-in key rule looks at this key name (the value still has to fit). */
@@ -188,9 +217,12 @@ export function createClassifier(opts: ClassifierOptions = {}): Classifier {
       return facts;
     },
   };
-  const deps = textDeps(lookup, custom);
+  // One scratch profile per classifier: classification is synchronous and never re-entered.
+  const profile = newProfile();
+  const deps = textDeps(lookup, custom, profile);
   return {
-    classifyValue: (value, keyName, context) => classifyWith(value, keyName, context, lookup, custom),
+    classifyValue: (value, keyName, context) => classifyWith(value, keyName, context?.parentKey, lookup, custom, profile).slice(),
+    matchesOf: (value, keyName, parentKey) => classifyWith(value, keyName, parentKey, lookup, custom, profile),
     findInText: (text, maxScan = DEFAULT_MAX_TEXT_SCAN) => scanText(text, deps, maxScan),
     hasKeyRules: (keyName) => lookup.factsFor(keyName).rules.length > 0,
     classes: [...DATA_CLASS_INFOS, ...custom.map((c) => c.info)],

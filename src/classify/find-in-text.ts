@@ -25,6 +25,11 @@ export interface TextScanDeps {
   keyHasRules(key: string): boolean;
   /** Class of `value` under `key`, highest priority first, or null. */
   classifyPair(value: string, key: string): string | null;
+  /**
+   * Spans found by the scan under way, emptied when it starts and when it ends: owned by one classifier, whose
+   * scans never overlap, so that a scan that finds nothing (most do) allocates nothing.
+   */
+  readonly found: FoundSpan[];
   /** Fresh or instance-owned copies of the global patterns: their `lastIndex` is per scan. */
   readonly secretPrefix: RegExp;
   readonly ibanStart: RegExp;
@@ -37,6 +42,14 @@ export function freshTextPatterns(): Pick<TextScanDeps, 'secretPrefix' | 'ibanSt
     ibanStart: new RegExp(IBAN_START_G.source, IBAN_START_G.flags),
     bearer: new RegExp(BEARER_G.source, BEARER_G.flags),
   };
+}
+
+/** A span before overlaps are merged, with its class's priority rank. */
+export interface FoundSpan {
+  readonly dataClass: string;
+  readonly start: number;
+  readonly end: number;
+  readonly rank: number;
 }
 
 function isDigit(c: number): boolean {
@@ -73,9 +86,11 @@ function isBearerTokenChar(c: number): boolean {
   return isTokenChar(c) || c === 46 || c === 126 || c === 43 || c === 47 || c === 61;
 }
 
-type Push = (dataClass: string, start: number, end: number) => void;
+function addSpan(found: FoundSpan[], dataClass: string, start: number, end: number): void {
+  found.push({ dataClass, start, end, rank: classRank(dataClass) });
+}
 
-function scanPrivateKeys(text: string, limit: number, push: Push): void {
+function scanPrivateKeys(text: string, limit: number, found: FoundSpan[]): void {
   let at = text.indexOf('-----BEGIN ');
   while (at !== -1 && at < limit) {
     const label = privateKeyLabelAt(text, at);
@@ -87,16 +102,16 @@ function scanPrivateKeys(text: string, limit: number, push: Push): void {
     const e = text.indexOf(endMarker, at);
     // An unterminated block is redacted to the end: whatever follows BEGIN is key material.
     if (e === -1 || e >= limit) {
-      push('private-key', at, limit);
+      addSpan(found, 'private-key', at, limit);
       return;
     }
     const end = e + endMarker.length;
-    push('private-key', at, end);
+    addSpan(found, 'private-key', at, end);
     at = text.indexOf('-----BEGIN ', end);
   }
 }
 
-function scanJwts(text: string, limit: number, push: Push): void {
+function scanJwts(text: string, limit: number, found: FoundSpan[]): void {
   let from = 0;
   for (;;) {
     const at = text.indexOf('eyJ', from);
@@ -111,11 +126,11 @@ function scanJwts(text: string, limit: number, push: Push): void {
     if (d2 === -1 || d2 >= r) continue;
     const d3 = text.indexOf('.', d2 + 1);
     const end = d3 === -1 || d3 >= r ? r : d3;
-    if (isJwt(text.slice(at, end))) push('jwt', at, end);
+    if (isJwt(text.slice(at, end))) addSpan(found, 'jwt', at, end);
   }
 }
 
-function scanKnownSecrets(text: string, limit: number, re: RegExp, push: Push): void {
+function scanKnownSecrets(text: string, limit: number, re: RegExp, found: FoundSpan[]): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null && m.index < limit) {
@@ -134,11 +149,11 @@ function scanKnownSecrets(text: string, limit: number, re: RegExp, push: Push): 
     }
     if (end > re.lastIndex) re.lastIndex = end;
     const cls = knownSecretFormat(text.slice(start, end));
-    if (cls) push(cls, start, end);
+    if (cls) addSpan(found, cls, start, end);
   }
 }
 
-function scanEmails(text: string, limit: number, push: Push): void {
+function scanEmails(text: string, limit: number, found: FoundSpan[]): void {
   for (const sep of ['@', '%40']) {
     let from = 0;
     for (;;) {
@@ -153,7 +168,7 @@ function scanEmails(text: string, limit: number, push: Push): void {
       from = r > at + sep.length ? r : at + sep.length;
       if (l === at || r === at + sep.length) continue;
       const candidate = sep === '@' ? text.slice(l, r) : `${text.slice(l, at)}@${text.slice(at + 3, r)}`;
-      if (isEmail(candidate)) push('email', l, r);
+      if (isEmail(candidate)) addSpan(found, 'email', l, r);
     }
   }
 }
@@ -198,7 +213,7 @@ function ssnContextBefore(text: string, start: number): boolean {
  * Runs of digit groups joined by single spaces or dashes, evaluated as cards (whole run, a single long
  * group, or a standard 4-4-4-4 / 4-6-5 layout inside the run) and as US SSNs. One pass over the text.
  */
-function scanDigitRuns(text: string, limit: number, push: Push): void {
+function scanDigitRuns(text: string, limit: number, found: FoundSpan[]): void {
   let i = 0;
   while (i < limit) {
     if (!isDigit(text.charCodeAt(i))) {
@@ -241,40 +256,40 @@ function scanDigitRuns(text: string, limit: number, push: Push): void {
     const boundedRight = runEnd >= text.length || !isAlnum(text.charCodeAt(runEnd));
     if (!boundedLeft || !boundedRight) continue;
 
-    let found = false;
+    let isCard = false;
     const all = digitsOf(text, runStart, runEnd);
     if (all.length >= 13 && all.length <= 19 && isPaymentCardDigits(all)) {
-      push('payment-card', runStart, runEnd);
-      found = true;
+      addSpan(found, 'payment-card', runStart, runEnd);
+      isCard = true;
     }
-    if (!found && groups.length > 1) {
+    if (!isCard && groups.length > 1) {
       for (let g = 0; g < groups.length; g++) {
         const [gs, ge] = groups[g]!;
         if (ge - gs >= 13 && ge - gs <= 19 && isPaymentCardDigits(text.slice(gs, ge))) {
-          push('payment-card', gs, ge);
+          addSpan(found, 'payment-card', gs, ge);
           continue;
         }
         for (const layout of CARD_LAYOUTS) {
           if (!sameLayout(groups, g, layout)) continue;
           const end = groups[g + layout.length - 1]![1];
           if (isPaymentCardDigits(digitsOf(text, gs, end))) {
-            push('payment-card', gs, end);
+            addSpan(found, 'payment-card', gs, end);
             g += layout.length - 1;
             break;
           }
         }
       }
     }
-    if (found) continue;
+    if (isCard) continue;
     const lens = groups.map(([s, e]) => e - s).join(',');
-    if (lens === '3,2,4' && seps === '--' && ssnGroupsValid(text, groups)) push('us-ssn', runStart, runEnd);
+    if (lens === '3,2,4' && seps === '--' && ssnGroupsValid(text, groups)) addSpan(found, 'us-ssn', runStart, runEnd);
     else if ((lens === '3,2,4' || lens === '9') && ssnGroupsValid(text, groups) && ssnContextBefore(text, runStart)) {
-      push('us-ssn', runStart, runEnd);
+      addSpan(found, 'us-ssn', runStart, runEnd);
     }
   }
 }
 
-function scanIbans(text: string, limit: number, re: RegExp, push: Push): void {
+function scanIbans(text: string, limit: number, re: RegExp, found: FoundSpan[]): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null && m.index < limit) {
@@ -295,7 +310,7 @@ function scanIbans(text: string, limit: number, re: RegExp, push: Push): void {
     }
     if (compact.length !== expected || (j < text.length && isAlnum(text.charCodeAt(j)))) continue;
     if (isIbanCompact(compact)) {
-      push('iban', start, j);
+      addSpan(found, 'iban', start, j);
       if (j > re.lastIndex) re.lastIndex = j;
     }
   }
@@ -308,7 +323,7 @@ const AUTH_SCHEMES = ['bearer', 'basic', 'token', 'digest', 'negotiate', 'apikey
  * For each `=` or `:` the key is read backwards (at most 64 characters) and only keys that have a key rule
  * go on to read a value; after a value is read the scan resumes past it, so the work stays linear.
  */
-function scanKeyValues(text: string, limit: number, deps: TextScanDeps, push: Push): void {
+function scanKeyValues(text: string, limit: number, deps: TextScanDeps, found: FoundSpan[]): void {
   let i = 0;
   while (i < limit) {
     const c = text.charCodeAt(i);
@@ -364,7 +379,7 @@ function scanKeyValues(text: string, limit: number, deps: TextScanDeps, push: Pu
     }
     if (valEnd > valStart) {
       const cls = deps.classifyPair(text.slice(valStart, valEnd), key);
-      if (cls) push(cls, valStart, valEnd);
+      if (cls) addSpan(found, cls, valStart, valEnd);
     }
     if (valEnd > i) i = valEnd;
   }
@@ -388,7 +403,7 @@ function isXmlSpace(c: number): boolean {
  * `key="value"` pairs and left to `scanKeyValues`. Every stretch read (name, attributes, value) is bounded
  * and the scan resumes past it, so the work stays linear.
  */
-function scanXmlElements(text: string, limit: number, deps: TextScanDeps, push: Push): void {
+function scanXmlElements(text: string, limit: number, deps: TextScanDeps, found: FoundSpan[]): void {
   let i = text.indexOf('<');
   while (i !== -1 && i < limit) {
     const nameStart = i + 1;
@@ -426,7 +441,7 @@ function scanXmlElements(text: string, limit: number, deps: TextScanDeps, push: 
         }
         if (ve > vs) {
           const cls = deps.classifyPair(text.slice(vs, ve), text.slice(localStart, p));
-          if (cls) push(cls, vs, ve);
+          if (cls) addSpan(found, cls, vs, ve);
         }
       }
     }
@@ -434,7 +449,7 @@ function scanXmlElements(text: string, limit: number, deps: TextScanDeps, push: 
   }
 }
 
-function scanBearer(text: string, limit: number, re: RegExp, push: Push): void {
+function scanBearer(text: string, limit: number, re: RegExp, found: FoundSpan[]): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null && m.index < limit) {
@@ -443,7 +458,7 @@ function scanBearer(text: string, limit: number, re: RegExp, push: Push): void {
     while (end < limit && end - start < MAX_TOKEN && isBearerTokenChar(text.charCodeAt(end))) end++;
     if (end > re.lastIndex) re.lastIndex = end;
     if (end - start < 8) continue;
-    push(isJwt(text.slice(start, end)) ? 'jwt' : 'api-key', start, end);
+    addSpan(found, isJwt(text.slice(start, end)) ? 'jwt' : 'api-key', start, end);
   }
 }
 
@@ -456,10 +471,8 @@ function scanBearer(text: string, limit: number, re: RegExp, push: Push): void {
 export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEFAULT_MAX_TEXT_SCAN): TextSpan[] {
   const limit = Math.min(text.length, maxScan);
   if (limit === 0 || (limit <= 90 && isObviouslyBenign(text))) return [];
-  const found: Array<{ dataClass: string; start: number; end: number; rank: number }> = [];
-  const push: Push = (dataClass, start, end) => {
-    found.push({ dataClass, start, end, rank: classRank(dataClass) });
-  };
+  const found = deps.found;
+  found.length = 0;
   // One cheap pass decides which scanners can possibly find something; most strings need none.
   let digits = 0;
   let upper = 0;
@@ -480,23 +493,23 @@ export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEF
     else if (c === 47) slash = true;
     else if (c === 60) lt = true;
   }
-  if (dashOrUnderscore) scanPrivateKeys(text, limit, push);
+  if (dashOrUnderscore) scanPrivateKeys(text, limit, found);
   if (limit >= 20) {
-    scanJwts(text, limit, push);
+    scanJwts(text, limit, found);
     // Every known format has an upper-case prefix (AKIA, AIza), an underscore, a dash or a slash (webhook URL).
-    if (upper >= 4 || dashOrUnderscore || slash) scanKnownSecrets(text, limit, deps.secretPrefix, push);
+    if (upper >= 4 || dashOrUnderscore || slash) scanKnownSecrets(text, limit, deps.secretPrefix, found);
   }
-  if (space && limit >= 15 && (text.includes('earer') || text.includes('EARER'))) scanBearer(text, limit, deps.bearer, push);
-  if (sep) scanKeyValues(text, limit, deps, push);
-  if (lt && limit >= 10) scanXmlElements(text, limit, deps, push);
-  if (at) scanEmails(text, limit, push);
-  if (digits >= 9) scanDigitRuns(text, limit, push);
-  if (digits >= 2 && upper >= 2 && limit >= 15) scanIbans(text, limit, deps.ibanStart, push);
+  if (space && limit >= 15 && (text.includes('earer') || text.includes('EARER'))) scanBearer(text, limit, deps.bearer, found);
+  if (sep) scanKeyValues(text, limit, deps, found);
+  if (lt && limit >= 10) scanXmlElements(text, limit, deps, found);
+  if (at) scanEmails(text, limit, found);
+  if (digits >= 9) scanDigitRuns(text, limit, found);
+  if (digits >= 2 && upper >= 2 && limit >= 15) scanIbans(text, limit, deps.ibanStart, found);
   if (found.length === 0) return [];
-  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  found.sort(byStartThenLongest);
   // Overlapping spans merge into one that covers both, named after the higher-priority class.
   const out: TextSpan[] = [];
-  let cur = found[0]!;
+  let cur: FoundSpan = found[0]!;
   for (let k = 1; k < found.length; k++) {
     const next = found[k]!;
     if (next.start < cur.end) {
@@ -512,5 +525,8 @@ export function scanText(text: string, deps: TextScanDeps, maxScan: number = DEF
     }
   }
   out.push({ dataClass: cur.dataClass, start: cur.start, end: cur.end });
+  found.length = 0;
   return out;
 }
+
+const byStartThenLongest = (a: FoundSpan, b: FoundSpan): number => a.start - b.start || b.end - a.end;

@@ -77,16 +77,19 @@ export function hasParentedRules(normalizedKey: string): boolean {
   return INDEX.parented.has(normalizedKey);
 }
 
+const NO_RULES: readonly KeyRuleRef[] = Object.freeze([]);
+
 /** Rules that only count inside a given parent object (`name` under `customer`). */
 export function parentedRulesFor(normalizedKey: string, normalizedParent: string): readonly KeyRuleRef[] {
   const list = INDEX.parented.get(normalizedKey);
   if (!list) return [];
   const singular = normalizedParent.endsWith('s') ? normalizedParent.slice(0, -1) : normalizedParent;
-  const out: KeyRuleRef[] = [];
+  // Most parents match no rule (`name` under `product`): those share one empty list.
+  let out: KeyRuleRef[] | null = null;
   for (const { parents, ref } of list) {
-    if (parents.has(normalizedParent) || parents.has(singular)) out.push(ref);
+    if (parents.has(normalizedParent) || parents.has(singular)) (out ??= []).push(ref);
   }
-  return out;
+  return out ?? NO_RULES;
 }
 
 /** Keys that name an identifier or version, under which weak value-only detectors stay quiet. */

@@ -57,8 +57,15 @@ export function countDigits(value: string): number {
   return n;
 }
 
-/** One pass over the value; see `ValueProfile`. */
-export function profileOf(value: string): ValueProfile {
+/** A `ValueProfile` that `fillProfile` overwrites: one per classifier, reused for every value it classifies. */
+export type MutableProfile = { -readonly [K in keyof ValueProfile]: ValueProfile[K] };
+
+export function newProfile(): MutableProfile {
+  return { length: 0, first: -1, digits: 0, upper: 0, lower: 0, at: 0, dash: 0, dot: 0, colon: 0, space: 0, other: 0 };
+}
+
+/** One pass over the value into `p` (returned); see `ValueProfile`. */
+export function fillProfile(p: MutableProfile, value: string): MutableProfile {
   let digits = 0;
   let upper = 0;
   let lower = 0;
@@ -80,7 +87,23 @@ export function profileOf(value: string): ValueProfile {
     else if (c === 58) colon++;
     else other++;
   }
-  return { length: value.length, first: value.length ? value.charCodeAt(0) : -1, digits, upper, lower, at, dash, dot, colon, space, other };
+  p.length = value.length;
+  p.first = value.length ? value.charCodeAt(0) : -1;
+  p.digits = digits;
+  p.upper = upper;
+  p.lower = lower;
+  p.at = at;
+  p.dash = dash;
+  p.dot = dot;
+  p.colon = colon;
+  p.space = space;
+  p.other = other;
+  return p;
+}
+
+/** One pass over the value; see `ValueProfile`. */
+export function profileOf(value: string): ValueProfile {
+  return fillProfile(newProfile(), value);
 }
 
 // ---------------------------------------------------------------- contact data

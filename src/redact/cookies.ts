@@ -22,7 +22,7 @@ export function isBenignCookieValue(value: string): boolean {
 
 export function redactCookieValue(core: RedactCore, hits: HitSet, direction: Direction, name: string, value: string): string {
   if (value.length === 0) return value;
-  const matches = core.classifier.classifyValue(value, name);
+  const matches = core.classifier.matchesOf(value, name);
   if (matches.length > 0) {
     for (const m of matches) hits.add(m.dataClass, direction, 'cookie', name);
     return core.placeholder(matches[0]!.dataClass, value);

@@ -1,23 +1,44 @@
 import type { DataClassHit, Direction, ValueLocation } from '../contracts/data-class.js';
 import { keyMayHoldData } from '../classify/index.js';
-import type { Classifier, TextSpan } from '../classify/index.js';
+import type { Classifier, DataClassMatch, TextSpan } from '../classify/index.js';
 import type { PlaceholderFn } from './placeholder.js';
 
 /** Strings shorter than this are only classified whole; nothing worth finding fits inside them with context. */
 const MIN_TEXT_SCAN = 12;
 
+/** Hits per event up to which duplicates are found by comparing fields; beyond it a set of joined keys takes over. */
+const LINEAR_HITS = 16;
+
+function hitKey(dataClass: string, direction: Direction, location: ValueLocation, name: string): string {
+  return `${dataClass}\u0000${direction}\u0000${location}\u0000${name}`;
+}
+
 /** Collects deduplicated hits for one event. */
 export class HitSet {
   readonly list: DataClassHit[] = [];
-  // Most calls have no hit at all: the set is made on the first one.
+  // An event has a handful of hits: comparing four fields costs less than joining them into a key and hashing
+  // it. A body with many distinct hit names switches to the set, which keeps the work linear.
   private seen: Set<string> | undefined;
 
   add(dataClass: string, direction: Direction, location: ValueLocation, name: string): void {
-    const k = `${dataClass}\u0000${direction}\u0000${location}\u0000${name}`;
-    this.seen ??= new Set();
+    const list = this.list;
+    if (this.seen === undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const h = list[i]!;
+        if (h.name === name && h.dataClass === dataClass && h.location === location && h.direction === direction) return;
+      }
+      list.push({ dataClass, direction, location, name });
+      if (list.length > LINEAR_HITS) {
+        const seen = new Set<string>();
+        for (const h of list) seen.add(hitKey(h.dataClass, h.direction, h.location, h.name));
+        this.seen = seen;
+      }
+      return;
+    }
+    const k = hitKey(dataClass, direction, location, name);
     if (this.seen.has(k)) return;
     this.seen.add(k);
-    this.list.push({ dataClass, direction, location, name });
+    list.push({ dataClass, direction, location, name });
   }
 }
 
@@ -67,6 +88,12 @@ export function replaceSpans(text: string, spans: readonly TextSpan[], placehold
   return out + text.slice(pos);
 }
 
+function classesOf(matches: readonly DataClassMatch[]): string[] {
+  const out = new Array<string>(matches.length);
+  for (let i = 0; i < matches.length; i++) out[i] = matches[i]!.dataClass;
+  return out;
+}
+
 export function createCore(classifier: Classifier, placeholder: PlaceholderFn): RedactCore {
   const text = (value: string): Redaction | null => {
     const spans = classifier.findInText(value);
@@ -77,23 +104,21 @@ export function createCore(classifier: Classifier, placeholder: PlaceholderFn): 
     classifier,
     placeholder,
     scalar(value, keyName, parentKey) {
-      const matches = classifier.classifyValue(value, keyName, parentKey === undefined ? undefined : { parentKey });
-      if (matches.length > 0) {
-        return { value: placeholder(matches[0]!.dataClass, value), classes: matches.map((m) => m.dataClass) };
-      }
+      const matches = classifier.matchesOf(value, keyName, parentKey);
+      if (matches.length > 0) return { value: placeholder(matches[0]!.dataClass, value), classes: classesOf(matches) };
       return value.length < MIN_TEXT_SCAN ? null : text(value);
     },
     text,
     forced(value, keyName, fallbackClass) {
-      const matches = classifier.classifyValue(value, keyName);
+      const matches = classifier.matchesOf(value, keyName);
       if (matches.length === 0) return { value: placeholder(fallbackClass, value), classes: [fallbackClass] };
-      return { value: placeholder(matches[0]!.dataClass, value), classes: matches.map((m) => m.dataClass) };
+      return { value: placeholder(matches[0]!.dataClass, value), classes: classesOf(matches) };
     },
     key(name) {
       if (!keyMayHoldData(name)) return null;
-      const matches = classifier.classifyValue(name);
+      const matches = classifier.matchesOf(name);
       if (matches.length === 0) return null;
-      return { value: placeholder(matches[0]!.dataClass, name), classes: matches.map((m) => m.dataClass) };
+      return { value: placeholder(matches[0]!.dataClass, name), classes: classesOf(matches) };
     },
   };
 }

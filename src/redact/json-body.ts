@@ -44,11 +44,12 @@ function redactLeaf(
     for (const c of r.classes) w.hits.add(c, w.direction, 'body', name);
     return r.value;
   }
-  // Numbers only matter under a telling key (`cvv: 123`, `phone: 4155552671`) or when long enough to be a card.
+  // Numbers only matter under a telling key (`cvv: 123`, `phone: 4155552671`) or when long enough to be a card
+  // (13 digits and more, that is from 10^12 up); the digits are written out only then.
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
-    const s = String(value);
-    if ((key !== undefined && w.core.classifier.hasKeyRules(key)) || s.length >= 13) {
-      const matches = w.core.classifier.classifyValue(s, key, parentKey === undefined ? undefined : { parentKey });
+    if (value >= 1e12 || (key !== undefined && w.core.classifier.hasKeyRules(key))) {
+      const s = String(value);
+      const matches = w.core.classifier.matchesOf(s, key, parentKey);
       if (matches.length > 0) {
         const name = hitName(prefix, token);
         for (const m of matches) w.hits.add(m.dataClass, w.direction, 'body', name);
@@ -65,10 +66,14 @@ function walk(w: Walk, node: object, key: string | undefined, pointer: string, d
     return DEPTH_PLACEHOLDER;
   }
   if (Array.isArray(node)) {
+    // One pointer for all the elements that are objects, made when the first one is met.
+    let elementPointer: string | undefined;
     for (let i = 0; i < node.length; i++) {
       const v: unknown = node[i];
       const r =
-        typeof v === 'object' && v !== null ? walk(w, v, key, `${pointer}/*`, depth + 1) : redactLeaf(w, v, key, undefined, pointer, '*');
+        typeof v === 'object' && v !== null
+          ? walk(w, v, key, (elementPointer ??= `${pointer}/*`), depth + 1)
+          : redactLeaf(w, v, key, undefined, pointer, '*');
       if (r !== undefined) {
         node[i] = r;
         w.changed = true;

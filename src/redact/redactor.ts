@@ -169,20 +169,43 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     return path;
   }
 
+  // Whether a query parameter name can be a credential by name (`token`, `api_key`); names only, no values.
+  // Nearly none is, so the value-dependent check of `credentialClassForQuery` is skipped for the rest.
+  const queryCredentialMemo = new Map<string, boolean>();
+  const mayBeCredentialQuery = (name: string): boolean => {
+    let may = queryCredentialMemo.get(name);
+    if (may === undefined) {
+      may = credentialClassForQuery(name) !== undefined;
+      if (queryCredentialMemo.size >= HEADER_MEMO_SIZE) queryCredentialMemo.clear();
+      queryCredentialMemo.set(name, may);
+    }
+    return may;
+  };
+
   function redactQuery(query: ApiRequest['query'], hits: HitSet): ApiRequest['query'] {
     const out: ApiRequest['query'] = {};
-    for (const [rawName, values] of Object.entries(query)) {
+    // Own names only, as `Object.entries` gave them: a query object whose prototype was replaced (an assigned
+    // `__proto__`) must not bring in inherited names.
+    for (const rawName of Object.keys(query)) {
+      const values = query[rawName]!;
       // A parameter name can be data itself (`?alice@example.com=1`); then it says nothing about its values.
       const nr = core.key(rawName);
       const name = nr === null ? rawName : nr.value;
       if (nr !== null) recordHits(hits, nr, 'request', 'query', name);
       const keyName = nr === null ? rawName : undefined;
-      out[name] = values.map((v) => {
-        if (v.length === 0) return v;
-        const forcedClass = keyName === undefined ? undefined : credentialClassForQuery(keyName, v);
+      const credential = keyName !== undefined && mayBeCredentialQuery(keyName);
+      const redacted = new Array<string>(values.length);
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (v.length === 0) {
+          redacted[i] = v;
+          continue;
+        }
+        const forcedClass = credential ? credentialClassForQuery(keyName!, v) : undefined;
         const r = forcedClass !== undefined ? core.forced(v, keyName, forcedClass) : core.scalar(v, keyName);
-        return r === null ? v : recordHits(hits, r, 'request', 'query', name);
-      });
+        redacted[i] = r === null ? v : recordHits(hits, r, 'request', 'query', name);
+      }
+      out[name] = redacted;
     }
     return out;
   }
@@ -197,7 +220,7 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     let cls: string;
     if (lower === 'basic') cls = 'password';
     else if (isJwt(cred)) cls = 'jwt';
-    else cls = classifier.classifyValue(cred)[0]?.dataClass ?? (lower === 'bearer' || lower === 'token' ? 'api-key' : 'secret');
+    else cls = classifier.matchesOf(cred)[0]?.dataClass ?? (lower === 'bearer' || lower === 'token' ? 'api-key' : 'secret');
     hits.add(cls, direction, 'header', name);
     return `${scheme} ${placeholder(cls, cred)}`;
   }
@@ -206,15 +229,19 @@ export function createRedactor(opts: RedactorOptions): Redactor {
     if (name === 'forwarded') {
       return value.includes('for=') ? recordHits(hits, core.forced(value, undefined, 'ip-address'), direction, 'header', name) : value;
     }
-    return value
-      .split(',')
-      .map((part) => {
-        const ip = part.trim();
-        if (ip.length === 0) return part;
-        const lead = part.slice(0, part.indexOf(ip));
-        return lead + recordHits(hits, core.forced(ip, undefined, 'ip-address'), direction, 'header', name);
-      })
-      .join(',');
+    // Each comma-separated part keeps its leading blanks and loses what trails the address, read in place.
+    let out = '';
+    let from = 0;
+    for (;;) {
+      const comma = value.indexOf(',', from);
+      const to = comma === -1 ? value.length : comma;
+      const part = value.slice(from, to);
+      const ip = part.trim();
+      out += ip.length === 0 ? part : part.slice(0, part.indexOf(ip)) + recordHits(hits, core.forced(ip, undefined, 'ip-address'), direction, 'header', name);
+      if (comma === -1) return out;
+      out += ',';
+      from = comma + 1;
+    }
   }
 
   function redactHeaders(headers: Record<string, string>, direction: Direction, hits: HitSet): Record<string, string> {
@@ -255,7 +282,7 @@ export function createRedactor(opts: RedactorOptions): Redactor {
 
   function redactCookies(cookies: Record<string, string>, hits: HitSet): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [name, value] of Object.entries(cookies)) out[name] = redactCookieValue(core, hits, 'request', name, value);
+    for (const name of Object.keys(cookies)) out[name] = redactCookieValue(core, hits, 'request', name, cookies[name]!);
     return out;
   }
 
