@@ -50,8 +50,11 @@ export function isPrivateAddress(a: string): boolean {
     return false;
   }
   if (c === 58) return a === '::1';
-  const lower = a.length > 4 ? a.slice(0, 4).toLowerCase() : a.toLowerCase();
-  return lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80');
+  // `fc`, `fd`, `fe80` in either case, compared in place (a lower-cased slice per public address was this
+  // module's main allocation). `| 32` folds ASCII capitals only, and no other character lower-cases to these.
+  if ((c | 32) !== 102) return false;
+  const c1 = a.charCodeAt(1) | 32;
+  return c1 === 99 || c1 === 100 || (c1 === 101 && a.charCodeAt(2) === 56 && a.charCodeAt(3) === 48);
 }
 
 /**

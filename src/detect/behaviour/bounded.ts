@@ -145,6 +145,14 @@ export class BoundedMap<V extends Seen, K extends string | number = string> {
  * small caps used here (128 by default) faster and far smaller than a `Set`, with no wrapper object (one
  * cache miss less on the hot path), growing only as values arrive (most hold one or two). Past the cap a set
  * is saturated: `addHash` returns false and the length stays at the cap (counts are then lower bounds).
+ * An empty set is `undefined`, and a set is born as `[h]` holding its first value: most sets never get a
+ * second one, and a push onto an empty array reserves 17 slots (152 bytes) where `[h]` takes one (24). For
+ * the same reason a set is emptied by dropping it (`= undefined`), not with `length = 0`, which frees the
+ * slots anyway.
+ *
+ * @example
+ * if (pair.objects === undefined) pair.objects = [h];
+ * else if (!addHash(pair.objects, cap, h)) return; // already there, or saturated
  */
 export function addHash(set: number[], cap: number, h: number): boolean {
   if (set.length >= cap) return false;

@@ -4,6 +4,9 @@
  * the document (no `JSON.parse`, no allocation per pair), reads at most `limit` characters, and visits each
  * character once, so an attacker's body costs linear time whatever its shape. It is a scanner, not a
  * validator: on malformed JSON it reads what pairs it can.
+ *
+ * Two forms: `nextJsonPair`, a cursor that fills a caller's `JsonPair` (the detectors' hot path: no closure
+ * per body, nothing allocated per pair), and `scanJsonPairs`, a visitor over the same pairs.
  */
 
 /** Called for each pair whose value is a string or a number; return true to stop. Offsets index `text`. */
@@ -27,16 +30,40 @@ function stringEnd(text: string, i: number, limit: number): number {
   return -1;
 }
 
-export function scanJsonPairs(text: string, limit: number, visit: PairVisitor): void {
-  const n = Math.min(text.length, limit);
-  let i = 0;
+/** A pair found by `nextJsonPair`: offsets into the text, and where the scan goes on. */
+export interface JsonPair {
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  isString: boolean;
+  /** Where the next call starts. */
+  next: number;
+}
+
+/** A `JsonPair` to fill (one per caller, reused for every pair it reads). */
+export function jsonPair(): JsonPair {
+  return { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, isString: false, next: 0 };
+}
+
+/**
+ * Finds the first pair whose value is a string or a number at or after `from`, reading no further than `n`
+ * (`min(text.length, limit)`), into `out`; false when there is none (or the text is cut inside one).
+ *
+ * @example
+ * const p = jsonPair();
+ * const end = Math.min(text.length, 8192);
+ * for (let i = 0; nextJsonPair(text, i, end, p); i = p.next) use(p.keyStart, p.keyEnd, p.valueStart, p.valueEnd);
+ */
+export function nextJsonPair(text: string, from: number, n: number, out: JsonPair): boolean {
+  let i = from;
   while (i < n) {
     if (text.charCodeAt(i) !== QUOTE) {
       i++;
       continue;
     }
     const keyEnd = stringEnd(text, i, n);
-    if (keyEnd < 0) return;
+    if (keyEnd < 0) return false;
     let j = keyEnd + 1;
     while (j < n && isSpace(text.charCodeAt(j))) j++;
     if (j >= n || text.charCodeAt(j) !== COLON) {
@@ -46,27 +73,43 @@ export function scanJsonPairs(text: string, limit: number, visit: PairVisitor): 
     }
     j++;
     while (j < n && isSpace(text.charCodeAt(j))) j++;
-    if (j >= n) return;
+    if (j >= n) return false;
     const c = text.charCodeAt(j);
     if (c === QUOTE) {
-      const end = stringEnd(text, j, n);
-      if (end < 0) return;
-      if (visit(i + 1, keyEnd, j + 1, end, true)) return;
-      i = end + 1;
+      const close = stringEnd(text, j, n);
+      if (close < 0) return false;
+      return found(out, i + 1, keyEnd, j + 1, close, true, close + 1);
     } else if (c === 45 || (c >= 48 && c <= 57)) {
-      let end = j + 1;
-      while (end < n) {
-        const d = text.charCodeAt(end);
+      let close = j + 1;
+      while (close < n) {
+        const d = text.charCodeAt(close);
         if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
-        end++;
+        close++;
       }
-      if (visit(i + 1, keyEnd, j, end, false)) return;
-      i = end;
+      return found(out, i + 1, keyEnd, j, close, false, close);
     } else {
       // Objects, arrays, literals: their own keys are found as the scan goes on.
       i = j;
     }
   }
+  return false;
+}
+
+function found(out: JsonPair, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number, isString: boolean, next: number): true {
+  out.keyStart = keyStart;
+  out.keyEnd = keyEnd;
+  out.valueStart = valueStart;
+  out.valueEnd = valueEnd;
+  out.isString = isString;
+  out.next = next;
+  return true;
+}
+
+/** Visits every pair `nextJsonPair` finds in the first `limit` characters, until `visit` returns true. */
+export function scanJsonPairs(text: string, limit: number, visit: PairVisitor): void {
+  const end = Math.min(text.length, limit);
+  const p = jsonPair();
+  for (let i = 0; nextJsonPair(text, i, end, p); i = p.next) if (visit(p.keyStart, p.keyEnd, p.valueStart, p.valueEnd, p.isString)) return;
 }
 
 /** Whether `text[start, end)` equals `word` (ASCII), without slicing. */

@@ -35,7 +35,7 @@ function sourceOf(t: Tables, s: EventScope, scope: string): SourceState {
   let src = t.sources.get(key);
   if (src === undefined) {
     const actor: ActorKey = { kind: 'address', key: 'a:' + address };
-    src = t.sources.set(key, { seen: s.ts, actor, windowStart: s.ts, attempts: 0, fails: 0, failedUsers: [], burstStart: s.ts, burstFails: 0 });
+    src = t.sources.set(key, { seen: s.ts, actor, windowStart: s.ts, attempts: 0, fails: 0, failedUsers: undefined, burstStart: s.ts, burstFails: 0 });
   }
   src.seen = s.ts;
   return src;
@@ -68,7 +68,7 @@ export function observeLogin(t: Tables, s: EventScope): void {
     src.windowStart = s.ts;
     src.attempts = 0;
     src.fails = 0;
-    src.failedUsers.length = 0;
+    src.failedUsers = undefined;
   }
   src.attempts++;
   spikeBucket(t, s);
@@ -79,33 +79,40 @@ export function observeLogin(t: Tables, s: EventScope): void {
 
   const user = loginUsernameHash(s.event);
   const cap = cfg.memory.distinctCap;
-  if (user !== null && addHash(src.failedUsers, cap, user)) {
-    const n = src.failedUsers.length;
-    if (n >= lc.minUsernames && src.fails >= lc.minFailureShare * src.attempts) {
-      const evidence = `${countOf(src.failedUsers, cap)} distinct usernames failed from one address in ${minutesSince(src.windowStart, s.ts)} min (${src.fails} of ${src.attempts} attempts failed)`;
+  if (user !== null) {
+    let failed = src.failedUsers;
+    let added = true;
+    if (failed === undefined) src.failedUsers = failed = [user];
+    else added = addHash(failed, cap, user);
+    const n = failed.length;
+    if (added && n >= lc.minUsernames && src.fails >= lc.minFailureShare * src.attempts) {
+      const evidence = `${countOf(failed, cap)} distinct usernames failed from one address in ${minutesSince(src.windowStart, s.ts)} min (${src.fails} of ${src.attempts} attempts failed)`;
       if (t.emit(STUFFING_MANY_USERNAMES, src.actor, `${src.actor.key}\u0000${s.ep.key}`, s.ep.template, confidenceOver(n, lc.minUsernames, 0.65), evidence)) s.ep.bucketFired = true;
     }
+    perUsername(t, s, src, user);
   }
-  if (user !== null) perUsername(t, s, src, user);
   spike(t, s, src);
 }
 
 function perUsername(t: Tables, s: EventScope, src: SourceState, user: number): void {
   const lc = t.cfg.login;
   let u = t.usernames.get(user);
-  if (u === undefined) u = t.usernames.set(user, { seen: s.ts, windowStart: s.ts, fails: 0, sources: [] });
+  if (u === undefined) u = t.usernames.set(user, { seen: s.ts, windowStart: s.ts, fails: 0, sources: undefined });
   u.seen = s.ts;
   if (s.ts - u.windowStart > lc.usernameWindowMinutes * MINUTE) {
     u.windowStart = s.ts;
     u.fails = 0;
-    u.sources.length = 0;
+    u.sources = undefined;
   }
   u.fails++;
   const cap = t.cfg.memory.distinctCap;
-  if (!addHash(u.sources, cap, fnv1a(src.actor.key))) return;
-  const n = u.sources.length;
+  const h = fnv1a(src.actor.key);
+  let sources = u.sources;
+  if (sources === undefined) u.sources = sources = [h];
+  else if (!addHash(sources, cap, h)) return;
+  const n = sources.length;
   if (n < lc.minSources) return;
-  const evidence = `one username failed from ${countOf(u.sources, cap)} distinct addresses in ${minutesSince(u.windowStart, s.ts)} min (${u.fails} failures)`;
+  const evidence = `one username failed from ${countOf(sources, cap)} distinct addresses in ${minutesSince(u.windowStart, s.ts)} min (${u.fails} failures)`;
   // One detection per username and endpoint, whichever source crossed the line.
   if (t.emit(STUFFING_MANY_SOURCES, src.actor, `u${user}\u0000${s.ep.key}`, s.ep.template, confidenceOver(n, lc.minSources), evidence)) s.ep.bucketFired = true;
 }

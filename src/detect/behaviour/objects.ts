@@ -1,6 +1,6 @@
 import { BOLA_DISTINCT_IDS, ENUM_FORCED_BROWSING, ENUM_OBJECT_IDS, SCRAPING_OBJECT_SWEEP } from './detectors.js';
 import { addHash, countOf, hashRange, IdFilter } from './bounded.js';
-import { isIdKey, scanJsonPairs } from './json-scan.js';
+import { isIdKey, jsonPair, nextJsonPair } from './json-scan.js';
 import { confidenceOver, foldWindow, learnedThreshold, MINUTE, minutesSince, type EndpointState, type EventScope, type Tables } from './state.js';
 
 /**
@@ -69,6 +69,9 @@ function isPublic(t: Tables, ep: EndpointState): boolean {
   return ep.anon2xx > t.cfg.bola.maxAnonymousShare * ep.ok2xx;
 }
 
+/** The pair being read by `learnReturnedIds` (reused: a closure per response was most of what it allocated). */
+const PAIR = jsonPair();
+
 /** Learns the ids a successful response gave an authenticated actor (see `givesIds`): 8 KiB of a collection, 512 characters of anything else. */
 export function learnReturnedIds(t: Tables, s: EventScope): void {
   const res = s.event.response;
@@ -79,11 +82,11 @@ export function learnReturnedIds(t: Tables, s: EventScope): void {
   if (c0 !== 123 && c0 !== 91) return;
   const filter = (s.actor.returned ??= new IdFilter());
   // A collection lists its objects; a singleton (`/users/me`) or a write's answer names its own object first.
-  const limit = s.event.request.method === 'GET' && s.ep.collection ? ID_SCAN : WRITE_SCAN;
-  scanJsonPairs(text, limit, (ks, ke, vs, ve) => {
-    if (isIdKey(text, ks, ke) && ve > vs) filter.add(hashRange(text, vs, Math.min(ve, vs + SEGMENT_CHARS)));
-    return false;
-  });
+  const end = Math.min(text.length, s.event.request.method === 'GET' && s.ep.collection ? ID_SCAN : WRITE_SCAN);
+  const p = PAIR;
+  for (let i = 0; nextJsonPair(text, i, end, p); i = p.next) {
+    if (isIdKey(text, p.keyStart, p.keyEnd) && p.valueEnd > p.valueStart) filter.add(hashRange(text, p.valueStart, Math.min(p.valueEnd, p.valueStart + SEGMENT_CHARS)));
+  }
   t.counters.idScans!++;
 }
 
@@ -156,8 +159,9 @@ export function observeObjects(t: Tables, s: EventScope): void {
   const refused = isRefusal(s.status);
   if (refused) pair.errors++;
   const cap = cfg.memory.distinctCap;
-  const objects = (pair.objects ??= []);
-  if (!addHash(objects, cap, obj.key)) return;
+  let objects = pair.objects;
+  if (objects === undefined) pair.objects = objects = [obj.key];
+  else if (!addHash(objects, cap, obj.key)) return;
   // Reads only: many distinct objects written or deleted with success is an operator at work, not harvesting.
   const method = s.event.request.method;
   const read = method === 'GET' || method === 'HEAD';
@@ -212,7 +216,7 @@ export function observeBrowsing(t: Tables, s: EventScope): void {
     a.browseStart = s.ts;
     a.browseRequests = 0;
     a.browseErrors = 0;
-    if (a.browsePaths !== undefined) a.browsePaths.length = 0;
+    a.browsePaths = undefined;
   }
   a.browseRequests++;
   const status = s.status;
@@ -220,8 +224,10 @@ export function observeBrowsing(t: Tables, s: EventScope): void {
   a.browseErrors++;
   const path = s.event.request.path;
   const cap = cfg.memory.distinctCap;
-  const paths = (a.browsePaths ??= []);
-  if (!addHash(paths, cap, hashRange(path, 0, Math.min(path.length, 1024)))) return;
+  const h = hashRange(path, 0, Math.min(path.length, 1024));
+  let paths = a.browsePaths;
+  if (paths === undefined) a.browsePaths = paths = [h];
+  else if (!addHash(paths, cap, h)) return;
   const min = cfg.enumeration.minPaths;
   if (paths.length >= min && a.browseErrors >= cfg.enumeration.minErrorShare * a.browseRequests) {
     const host = s.event.request.host;

@@ -1,7 +1,7 @@
 import type { ApiEvent } from '../../contracts/api-event.js';
 import { API_KEY_HEADERS, fnv1a, type CredentialFacts } from '../../redact/credential-facts.js';
 import { hashRange } from './bounded.js';
-import { rangeEquals, scanJsonPairs } from './json-scan.js';
+import { jsonPair, nextJsonPair, rangeEquals } from './json-scan.js';
 import { lowerCase } from '../../util/ascii-case.js';
 
 /**
@@ -66,13 +66,21 @@ export function loginUsernameHash(event: ApiEvent): number | null {
   if (text === undefined || text === '' || body?.encoding === 'base64') return null;
   const ct = lowerCase(body?.contentType ?? event.request.headers['content-type'] ?? '');
   if (ct.includes('x-www-form-urlencoded')) return formUsername(text);
-  let found: number | null = null;
-  scanJsonPairs(text, BODY_SCAN, (ks, ke, vs, ve, isString) => {
-    if (!isString || !USERNAME_FIELDS.some((f) => rangeEquals(text, ks, ke, f))) return false;
-    found = hashRange(text, vs, Math.min(ve, vs + USERNAME_CHARS), true);
-    return true;
-  });
-  return found;
+  const end = Math.min(text.length, BODY_SCAN);
+  const p = PAIR;
+  for (let i = 0; nextJsonPair(text, i, end, p); i = p.next) {
+    if (p.isString && isUsernameField(text, p.keyStart, p.keyEnd)) return hashRange(text, p.valueStart, Math.min(p.valueEnd, p.valueStart + USERNAME_CHARS), true);
+  }
+  return null;
+}
+
+/** The pair being read by `loginUsernameHash` (reused: no closure or object per login). */
+const PAIR = jsonPair();
+
+/** Whether `text[start, end)` is one of `USERNAME_FIELDS`. */
+function isUsernameField(text: string, start: number, end: number): boolean {
+  for (let k = 0; k < USERNAME_FIELDS.length; k++) if (rangeEquals(text, start, end, USERNAME_FIELDS[k]!)) return true;
+  return false;
 }
 
 function formUsername(text: string): number | null {
@@ -82,7 +90,7 @@ function formUsername(text: string): number | null {
     let amp = text.indexOf('&', start);
     if (amp < 0 || amp > n) amp = n;
     const eq = text.indexOf('=', start);
-    if (eq > start && eq < amp && USERNAME_FIELDS.some((f) => rangeEquals(text, start, eq, f))) {
+    if (eq > start && eq < amp && isUsernameField(text, start, eq)) {
       return hashRange(text, eq + 1, Math.min(amp, eq + 1 + USERNAME_CHARS), true);
     }
     start = amp + 1;

@@ -114,8 +114,9 @@ export interface ActorState extends Seen {
 
 /** One actor on one endpoint. */
 export interface PairState extends Seen {
-  readonly ep: EndpointState;
-  readonly owner: ActorState;
+  /** Set when the pair is made, or refilled from `Tables.spare`. */
+  ep: EndpointState;
+  owner: ActorState;
   /** Left its actor's list (its window folded); the ring drops it when it comes round. */
   dead: boolean;
   minuteStart: number;
@@ -140,7 +141,8 @@ export interface SourceState extends Seen {
   windowStart: number;
   attempts: number;
   fails: number;
-  failedUsers: number[];
+  /** Distinct usernames that failed (undefined: none; see `addHash`). */
+  failedUsers: number[] | undefined;
   burstStart: number;
   burstFails: number;
 }
@@ -148,7 +150,8 @@ export interface SourceState extends Seen {
 export interface UsernameState extends Seen {
   windowStart: number;
   fails: number;
-  sources: number[];
+  /** Distinct sources it failed from (undefined: none). */
+  sources: number[] | undefined;
 }
 
 /** A detection of the behavioural family: the actor it is about rides along (in memory only). */
@@ -175,6 +178,11 @@ export interface Tables {
   readonly actors: BoundedMap<ActorState, string | number>;
   /** Every pair, for the global cap and expiry (lookups go through `ActorState.pairs`). */
   readonly pairs: ClockRing<PairState>;
+  /**
+   * Pairs the ring dropped, referenced from nowhere else (off their actor's list, out of the ring), for
+   * `pairOf` to refill instead of allocating; at most `MAX_SPARE_PAIRS`.
+   */
+  readonly spare: PairState[];
   readonly sources: BoundedMap<SourceState>;
   readonly usernames: BoundedMap<UsernameState, number>;
   readonly cooldowns: BoundedMap<Seen>;
@@ -209,6 +217,7 @@ export function minutesSince(start: number, now: number): number {
 
 export function createTables(cfg: BehaviourConfig): Tables {
   const m = cfg.memory;
+  const spare: PairState[] = [];
   const counters: Record<string, number> = { detections: 0, suppressedByCooldown: 0, algNoneNorm: 0, publicSensitive: 0, idScans: 0 };
 
   const tables: Tables = {
@@ -218,7 +227,9 @@ export function createTables(cfg: BehaviourConfig): Tables {
     actors: new BoundedMap<ActorState, string | number>(m.maxActors, Math.max(cfg.token.windowMinutes, cfg.enumeration.windowMinutes, cfg.objectWindowMinutes) * MINUTE),
     pairs: new ClockRing<PairState>(m.maxActorEndpoints, cfg.objectWindowMinutes * MINUTE, (p) => (p.dead ? -Infinity : p.seen), (p) => {
       if (!p.dead) retirePair(p);
+      if (spare.length < MAX_SPARE_PAIRS) spare.push(p);
     }),
+    spare,
     sources: new BoundedMap<SourceState>(m.maxSources, Math.max(cfg.login.windowMinutes, cfg.login.burstMinutes) * MINUTE),
     usernames: new BoundedMap<UsernameState, number>(m.maxUsernames, cfg.login.usernameWindowMinutes * MINUTE),
     cooldowns: new BoundedMap<Seen>(Math.max(1000, m.maxActors), cfg.cooldownMinutes * MINUTE),
@@ -255,17 +266,27 @@ export function createTables(cfg: BehaviourConfig): Tables {
 
 /** Most endpoints one actor keeps state for; the least recently used pair makes room. */
 export const MAX_PAIRS_PER_ACTOR = 32;
+/** Dropped pairs kept for reuse: the ring drops at most `PAIR_SWEEP` (16) at a time, and one per new pair when full. */
+const MAX_SPARE_PAIRS = 64;
 
 /** A pair leaving memory: off its actor's list, its open windows folded into the endpoint's baselines (unless they fired). */
 export function retirePair(p: PairState): void {
   p.dead = true;
-  const i = p.owner.pairs.indexOf(p);
+  const pairs = p.owner.pairs;
+  const i = pairs.indexOf(p);
   if (i >= 0) {
-    p.owner.pairs.splice(i, 1);
-    p.owner.pairEndpoints.splice(i, 1);
+    removeAt(pairs, i);
+    removeAt(p.owner.pairEndpoints, i);
   }
   foldMinute(p);
   foldWindow(p);
+}
+
+/** `list.splice(i, 1)` without the array of removed items that `splice` allocates and returns. */
+export function removeAt<E>(list: E[], i: number): void {
+  const last = list.length - 1;
+  for (let k = i; k < last; k++) list[k] = list[k + 1]!;
+  list.pop();
 }
 
 /** Closes a pair's minute: its count joins the endpoint's rate baseline (unless the minute was an anomaly). */
@@ -283,7 +304,12 @@ export function foldWindow(p: PairState): void {
     (ep.errorBase ??= new LogHistogram(5000)).add(p.refused);
     (ep.objectBase ??= new LogHistogram(5000)).add(p.ok);
   }
-  if (p.objects !== undefined) p.objects.length = 0;
+  clearWindow(p);
+}
+
+/** Empties a pair's object window (after folding it, or when `pairOf` refills a dropped pair). */
+export function clearWindow(p: PairState): void {
+  p.objects = undefined;
   p.requests = 0;
   p.errors = 0;
   p.ok = 0;

@@ -3,7 +3,6 @@ import { addressUnit, clientAddressOf } from './actor.js';
 import { addHash, countOf } from './bounded.js';
 import { TOKEN_ALG_NONE_ACCEPTED, TOKEN_EXPIRED_ACCEPTED, TOKEN_MANY_ADDRESSES } from './detectors.js';
 import { confidenceOver, MINUTE, minutesSince, type ActorState, type EventScope, type Tables } from './state.js';
-import { lowerCase } from '../../util/ascii-case.js';
 
 /**
  * Credentials used in ways their owner would not:
@@ -32,6 +31,14 @@ function addressHash(a: ActorState, s: EventScope): number {
   return (a.lastHash = fnv1a(addressUnit(clientAddressOf(s.event))) || 1);
 }
 
+/**
+ * `lowerCase(alg) === 'none'` without the lower-cased copy, which most tokens would allocate (`HS256`, `RS256`).
+ * `| 32` folds ASCII capitals only, and no other character lower-cases to an ASCII letter of `none`.
+ */
+export function isNoneAlg(alg: string): boolean {
+  return alg.length === 4 && (alg.charCodeAt(0) | 32) === 110 && (alg.charCodeAt(1) | 32) === 111 && (alg.charCodeAt(2) | 32) === 110 && (alg.charCodeAt(3) | 32) === 101;
+}
+
 export function observeTokens(t: Tables, s: EventScope): void {
   const { cfg } = t;
   const tc = cfg.token;
@@ -46,7 +53,7 @@ export function observeTokens(t: Tables, s: EventScope): void {
     a.addrRequests = 0;
     a.foreign = 0;
     a.addrFired = false;
-    if (a.addrs !== undefined) a.addrs.length = 0;
+    a.addrs = undefined;
   }
   a.addrRequests++;
   const h = addressHash(a, s);
@@ -62,8 +69,11 @@ export function observeTokens(t: Tables, s: EventScope): void {
     }
   }
   const cap = cfg.memory.distinctCap;
-  const addrs = (a.addrs ??= []);
-  if (addHash(addrs, cap, h)) {
+  let addrs = a.addrs;
+  let added = true;
+  if (addrs === undefined) a.addrs = addrs = [h];
+  else added = addHash(addrs, cap, h);
+  if (added) {
     const n = addrs.length;
     const habit = a.foreignRate < 0 ? 0 : 2 * a.foreignRate * a.addrRequests + 4;
     if (n >= tc.minAddresses && a.foreign >= tc.minForeignShare * a.addrRequests && a.foreign >= habit) {
@@ -77,7 +87,7 @@ export function observeTokens(t: Tables, s: EventScope): void {
   if (jwt === null) return;
   const ok = s.status >= 200 && s.status <= 299;
   const host = s.ep.host;
-  const unsigned = lowerCase(jwt.alg) === 'none';
+  const unsigned = isNoneAlg(jwt.alg);
   const warm = host.jwt >= tc.algNoneWarmup;
   if (unsigned && ok) {
     // The host's norm is what it has seen so far (nothing seen: no norm to break); until it has
