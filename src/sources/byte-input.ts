@@ -1,4 +1,6 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createGunzip, gunzipSync, constants as zc } from 'node:zlib';
 
 export function isGzip(head: Uint8Array): boolean {
@@ -17,6 +19,31 @@ export function peekGunzip(head: Uint8Array, maxOut = 64 * 1024): Buffer {
     return gunzipSync(head, { finishFlush: zc.Z_SYNC_FLUSH, maxOutputLength: Math.max(maxOut, 1024 * 1024) }).subarray(0, maxOut);
   } catch {
     return Buffer.alloc(0);
+  }
+}
+
+/** Bytes per chunk a file is read in: about 150 demo events, processed as one batch. */
+export const FILE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A file's bytes in chunks of `chunkBytes` (the last one shorter), each in a buffer of its own: lines and
+ * partial lines refer into the chunks, so none is ever reused. Read with `readSync` from one descriptor rather than
+ * a read stream, whose every chunk is a round trip through the thread pool and the event loop: on one core that
+ * costs about a tenth of what parsing the chunk's JSON does. Between chunks the generator waits for the event
+ * loop's next turn, so timers, signals and sockets are served as often as they were with the stream.
+ */
+export async function* fileChunks(path: string, chunkBytes = FILE_CHUNK_BYTES): AsyncGenerator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafeSlow(chunkBytes);
+      const n = readSync(fd, buf, 0, chunkBytes, null);
+      if (n === 0) return;
+      yield n === chunkBytes ? buf : buf.subarray(0, n);
+      await nextTurn();
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Reject, SourceKind } from '../contracts/api-event.js';
@@ -7,7 +6,7 @@ import { invalidInput, notFound } from '../errors/domain-errors.js';
 import { DEFAULT_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
 import { normalizeEvent } from '../normalize/normalize-event.js';
 import { mapAwsApiGwRecord } from './aws-apigw.js';
-import { CompressedInputError, decodedChunks } from './byte-input.js';
+import { CompressedInputError, decodedChunks, fileChunks } from './byte-input.js';
 import { detectFormat } from './detect-format.js';
 import { mapEnvoyLine } from './envoy.js';
 import { mapHarEntry } from './har-mapper.js';
@@ -72,7 +71,7 @@ export function readEventBatches(path: string, opts: ReadOptions = {}): AsyncIte
         throw err;
       }
       const defaultTimestamp = opts.defaultTimestamp ?? mtime.toISOString();
-      yield* readBatchesFromStream(createReadStream(path, { highWaterMark: 256 * 1024 }), { ...opts, fileName: path, totalBytes, defaultTimestamp });
+      yield* readBatchesFromStream(fileChunks(path), { ...opts, fileName: path, totalBytes, defaultTimestamp });
     },
   };
 }
