@@ -1,6 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fileChunks } from './byte-input.js';
 import { readEvents } from './read-events.js';
@@ -62,5 +64,42 @@ describe('fileChunks', () => {
       if (r.kind === 'event') paths.push(r.event.request.path);
     }
     expect(paths).toEqual(lines.map((_, i) => `/items/${i}`));
+  });
+});
+
+describe('a consumer that stops early', () => {
+  const openFds = () => readdirSync('/proc/self/fd').length;
+  const file = join(dir, 'stop-early.ndjson');
+  const line = JSON.stringify({ timestamp: '2026-11-24T10:00:00.000Z', request: { method: 'GET', host: 'api.example.com', path: '/x', headers: {} }, response: { status: 200 } });
+  writeFileSync(file, `${line}\n`.repeat(2000));
+  // Random padding, so the compressed file spans several chunks and is not read ahead whole.
+  const gz = join(dir, 'stop-early.ndjson.gz');
+  const padded = Array.from({ length: 4000 }, () => line.replace('"headers":{}', `"headers":{"x-pad":"${randomBytes(150).toString('hex')}"}`));
+  writeFileSync(gz, gzipSync(padded.join('\n') + '\n'));
+  expect(readFileSync(gz).length).toBeGreaterThan(2 * 256 * 1024);
+
+  it.each([
+    ['a break, format given', file, { format: 'ndjson' as const }],
+    ['a break, format sniffed', file, {}],
+    ['a break, gzip', gz, {}],
+  ])('closes the file on %s', async (_label, path, opts) => {
+    const before = openFds();
+    for (let i = 0; i < 5; i++) {
+      for await (const r of readEvents(path, opts)) {
+        expect(r.kind).toBe('event');
+        break;
+      }
+    }
+    expect(openFds()).toBe(before);
+  });
+
+  it('closes the file when the consumer throws', async () => {
+    const before = openFds();
+    for (let i = 0; i < 5; i++) {
+      await expect(async () => {
+        for await (const _ of readEvents(file, { format: 'ndjson' })) throw new Error('consumer failed');
+      }).rejects.toThrow('consumer failed');
+    }
+    expect(openFds()).toBe(before);
   });
 });

@@ -53,40 +53,49 @@ export async function* fileChunks(path: string, chunkBytes = FILE_CHUNK_BYTES): 
  */
 export async function* decodedChunks(source: AsyncIterable<Buffer | string>, onRawBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
-  let first = await it.next();
-  while (!first.done && toBuf(first.value).length === 0) first = await it.next();
-  if (first.done) return;
-  const head = toBuf(first.value);
-  onRawBytes?.(head.length);
-  if (!isGzip(head)) {
-    yield head;
-    for (let r = await it.next(); !r.done; r = await it.next()) {
-      const b = toBuf(r.value);
-      onRawBytes?.(b.length);
-      yield b;
-    }
-    return;
-  }
-  async function* raw(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let r = await it.next(); !r.done; r = await it.next()) {
-      const b = toBuf(r.value);
-      onRawBytes?.(b.length);
-      yield b;
-    }
-  }
-  const gunzip = createGunzip();
-  const input = Readable.from(raw());
-  input.on('error', (err) => gunzip.destroy(err));
-  input.pipe(gunzip);
+  let input: Readable | undefined;
+  let gunzip: ReturnType<typeof createGunzip> | undefined;
+  // A consumer that stops early (a break, a throw) must still close the source: the iterator is stepped by hand,
+  // so its `return` is called here, or a file's descriptor stays open.
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
-  } catch (err) {
-    input.destroy();
-    if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('Z_')) {
-      throw new CompressedInputError('gzip data is truncated or corrupt');
+    let first = await it.next();
+    while (!first.done && toBuf(first.value).length === 0) first = await it.next();
+    if (first.done) return;
+    const head = toBuf(first.value);
+    onRawBytes?.(head.length);
+    if (!isGzip(head)) {
+      yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        const b = toBuf(r.value);
+        onRawBytes?.(b.length);
+        yield b;
+      }
+      return;
     }
-    throw err;
+    async function* raw(): AsyncGenerator<Buffer> {
+      yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        const b = toBuf(r.value);
+        onRawBytes?.(b.length);
+        yield b;
+      }
+    }
+    const unzip = (gunzip = createGunzip());
+    input = Readable.from(raw());
+    input.on('error', (err) => unzip.destroy(err));
+    input.pipe(unzip);
+    try {
+      for await (const chunk of unzip) yield chunk as Buffer;
+    } catch (err) {
+      if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('Z_')) {
+        throw new CompressedInputError('gzip data is truncated or corrupt');
+      }
+      throw err;
+    }
+  } finally {
+    input?.destroy();
+    gunzip?.destroy();
+    await it.return?.();
   }
 }
 

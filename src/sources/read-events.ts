@@ -94,39 +94,44 @@ export async function* readBatchesFromStream(stream: Readable | AsyncIterable<Bu
   const gz: { error?: string } = {};
   const it = guarded(decodedChunks(stream as AsyncIterable<Buffer>, onRaw), gz)[Symbol.asyncIterator]();
 
-  const head: Buffer[] = [];
-  let format = opts.format;
-  if (format === undefined) {
-    let len = 0;
-    while (len < SNIFF_BYTES) {
-      const r = await it.next();
-      if (r.done) break;
-      head.push(r.value);
-      len += r.value.length;
-    }
-    if (len === 0) {
-      if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
-      return; // an empty file has nothing to lose
-    }
-    format = detectFormat(Buffer.concat(head), name) ?? undefined;
+  // The chain below steps `it` by hand: a consumer that stops early closes the source through this `finally`.
+  try {
+    const head: Buffer[] = [];
+    let format = opts.format;
     if (format === undefined) {
-      yield [rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log, raw-http)')];
-      return;
+      let len = 0;
+      while (len < SNIFF_BYTES) {
+        const r = await it.next();
+        if (r.done) break;
+        head.push(r.value);
+        len += r.value.length;
+      }
+      if (len === 0) {
+        if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
+        return; // an empty file has nothing to lose
+      }
+      format = detectFormat(Buffer.concat(head), name) ?? undefined;
+      if (format === undefined) {
+        yield [rejectOf(name, undefined, 'could not detect the file format; pass the format explicitly (har, ndjson, nginx, envoy, kong, aws-apigw, json-log, raw-http)')];
+        return;
+      }
     }
+    async function* replay(): AsyncGenerator<Buffer> {
+      yield* head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    }
+    const ctx: MapContext = opts.defaultHost === undefined ? {} : { defaultHost: opts.defaultHost };
+    const maxRecord = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    if (format === 'har') yield* readHar(replay(), name, limits, maxRecord);
+    else if (format === 'raw-http') {
+      const rawCtx: RawHttpMapContext = { charset: opts.charset ?? 'auto', defaultTimestamp: opts.defaultTimestamp ?? new Date().toISOString() };
+      if (opts.defaultHost !== undefined) rawCtx.defaultHost = opts.defaultHost;
+      yield* readRawHttp(replay(), name, limits, maxRecord, rawCtx);
+    } else yield* readLines(replay(), format, name, limits, maxRecord, ctx);
+    if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
+  } finally {
+    await it.return(undefined);
   }
-  async function* replay(): AsyncGenerator<Buffer> {
-    yield* head;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  }
-  const ctx: MapContext = opts.defaultHost === undefined ? {} : { defaultHost: opts.defaultHost };
-  const maxRecord = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  if (format === 'har') yield* readHar(replay(), name, limits, maxRecord);
-  else if (format === 'raw-http') {
-    const rawCtx: RawHttpMapContext = { charset: opts.charset ?? 'auto', defaultTimestamp: opts.defaultTimestamp ?? new Date().toISOString() };
-    if (opts.defaultHost !== undefined) rawCtx.defaultHost = opts.defaultHost;
-    yield* readRawHttp(replay(), name, limits, maxRecord, rawCtx);
-  } else yield* readLines(replay(), format, name, limits, maxRecord, ctx);
-  if (gz.error !== undefined) yield [rejectOf(name, undefined, gz.error)];
 }
 
 /** Turns a corrupt/truncated gzip stream into an end of input plus a note, so parsers can report their tail. */
