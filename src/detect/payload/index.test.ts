@@ -201,6 +201,11 @@ describe('the clean-value cache', () => {
     for (let round = 0; round < 2; round++) expect(detectPayloads(long, { cleanCache })).toEqual(detectPayloads(long));
     expect(detectPayloads(long, { cleanCache })).toEqual([]);
     expect(cleanCache.paths.has(long.path)).toBe(false);
+    // A clean path longer than the longest value kept (256 characters) is not kept either: raw paths carry tokens.
+    const wide = req({ path: '/' + Array.from({ length: 24 }, (_, i) => `two words ${i}`).join('/') });
+    expect(wide.path.length).toBeGreaterThan(256);
+    expect(detectPayloads(wide, { cleanCache })).toEqual([]);
+    expect(cleanCache.paths.has(wide.path)).toBe(false);
     // A path with a match on any of its values, reported or not, is not clean as a whole.
     for (const path of ['/files/../../etc/passwd', '/v1/.env', "/p/1' OR '1'='1"]) {
       const r = req({ path });

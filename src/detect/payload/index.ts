@@ -110,8 +110,11 @@ export function createCleanValueCache(): CleanValueCache {
 
 /** Longest value the clean-value cache keeps. */
 const MAX_CLEAN_CACHED = 256;
-/** Longest whole path it keeps, and how many: most calls repeat one of a few hundred paths. */
-const MAX_CLEAN_PATH = 512;
+/**
+ * Longest whole path it keeps, and how many: most calls repeat one of a few hundred paths. Raw paths can carry
+ * tokens and e-mail addresses, so none is kept longer than a value is.
+ */
+const MAX_CLEAN_PATH = MAX_CLEAN_CACHED;
 const MAX_CLEAN_PATHS = 8_192;
 /** Longest evidence string, after redaction. */
 export const MAX_EVIDENCE = 200;
