@@ -469,6 +469,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         persisted.add(row.endpoint.id);
         coverageSaved.set(s, coverageKey(row.endpoint.coverage));
       }
+      // Routes lead to states: the ones just loaded replace any made before.
+      forgetRoutes();
       if (deps.specs) {
         conformance.load(await store.loadConformance());
         await refreshSpecs();
