@@ -10,8 +10,11 @@ function pointerToken(key: string): string {
   return key.includes('~') || key.includes('/') ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key;
 }
 
-/** `__proto__` from JSON.parse is an own property; plain assignment would hit the prototype setter instead. */
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+/**
+ * `__proto__` from JSON.parse (or a query parameter, a cookie) is an own property; plain assignment would hit the
+ * prototype setter instead, dropping the key and replacing the object's prototype.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }

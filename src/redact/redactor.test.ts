@@ -501,6 +501,25 @@ describe('createRedactor: less common places', () => {
     );
   });
 
+  it('keeps a query parameter and a cookie named __proto__ as own keys, redacted, without touching the prototype', () => {
+    const query: Record<string, string[]> = { q: ['1'] };
+    Object.defineProperty(query, '__proto__', { value: ['alice@example.com'], enumerable: true, writable: true, configurable: true });
+    const cookies: Record<string, string> = {};
+    Object.defineProperty(cookies, '__proto__', { value: 'alice@example.com', enumerable: true, writable: true, configurable: true });
+    // Set after parsing: the schema's record parsing would not keep such a key (normalize does, see url.ts).
+    const e = event({});
+    e.request.query = query;
+    e.request.cookies = cookies;
+    const r = redactor.redactEvent(e);
+    const ph = P('email', 'alice@example.com');
+    expect(Object.getPrototypeOf(r.event.request.query)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(r.event.request.cookies)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(r.event.request.query, '__proto__')?.value).toEqual([ph]);
+    expect(Object.getOwnPropertyDescriptor(r.event.request.cookies, '__proto__')?.value).toBe(ph);
+    expect(Object.keys(r.event.request.query)).toEqual(['q', '__proto__']);
+    expect(r.hits).toContainEqual(hit('email', 'query', '__proto__'));
+  });
+
   describe('client address', () => {
     it('replaces request.clientAddress by the placeholder X-Forwarded-For gets', () => {
       const r = redactor.redactEvent(event({ request: { clientAddress: '198.51.100.177', headers: { 'x-forwarded-for': '198.51.100.177' } } }));

@@ -6,7 +6,7 @@ import { HitSet, createCore, recordHits } from './core.js';
 import type { RedactCore } from './core.js';
 import { redactCookieHeader, redactCookieValue, redactSetCookie } from './cookies.js';
 import { redactFormBody } from './form-body.js';
-import { redactJsonTree } from './json-body.js';
+import { redactJsonTree, setOwn } from './json-body.js';
 import { multipartBoundary, redactMultipartBody } from './multipart-body.js';
 import { IP_LIST_HEADERS, STRUCTURAL_HEADERS, URL_HEADERS, credentialClassForHeader, credentialClassForQuery } from './names.js';
 import { createPlaceholder } from './placeholder.js';
@@ -205,7 +205,7 @@ export function createRedactor(opts: RedactorOptions): Redactor {
         const r = forcedClass !== undefined ? core.forced(v, keyName, forcedClass) : core.scalar(v, keyName);
         redacted[i] = r === null ? v : recordHits(hits, r, 'request', 'query', name);
       }
-      out[name] = redacted;
+      setOwn(out, name, redacted);
     }
     return out;
   }
@@ -282,7 +282,7 @@ export function createRedactor(opts: RedactorOptions): Redactor {
 
   function redactCookies(cookies: Record<string, string>, hits: HitSet): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const name of Object.keys(cookies)) out[name] = redactCookieValue(core, hits, 'request', name, cookies[name]!);
+    for (const name of Object.keys(cookies)) setOwn(out, name, redactCookieValue(core, hits, 'request', name, cookies[name]!));
     return out;
   }
 
