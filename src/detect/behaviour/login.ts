@@ -77,7 +77,7 @@ export function observeLogin(t: Tables, s: EventScope): void {
   s.ep.bucketFails++;
   burst(t, s, src, 'failed logins');
 
-  const user = loginUsernameHash(s.event);
+  const user = loginUsernameHash(s.event, t.json);
   const cap = cfg.memory.distinctCap;
   if (user !== null) {
     let failed = src.failedUsers;

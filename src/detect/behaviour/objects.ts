@@ -1,6 +1,6 @@
 import { BOLA_DISTINCT_IDS, ENUM_FORCED_BROWSING, ENUM_OBJECT_IDS, SCRAPING_OBJECT_SWEEP } from './detectors.js';
 import { addHash, countOf, hashRange, IdFilter } from './bounded.js';
-import { isIdKey, jsonPair, nextJsonPair } from './json-scan.js';
+import { isIdKey, nextJsonPair } from './json-scan.js';
 import { confidenceOver, foldWindow, learnedThreshold, MINUTE, minutesSince, type EndpointState, type EventScope, type Tables } from './state.js';
 
 /**
@@ -69,9 +69,6 @@ function isPublic(t: Tables, ep: EndpointState): boolean {
   return ep.anon2xx > t.cfg.bola.maxAnonymousShare * ep.ok2xx;
 }
 
-/** The pair being read by `learnReturnedIds` (reused: a closure per response was most of what it allocated). */
-const PAIR = jsonPair();
-
 /** Learns the ids a successful response gave an authenticated actor (see `givesIds`): 8 KiB of a collection, 512 characters of anything else. */
 export function learnReturnedIds(t: Tables, s: EventScope): void {
   const res = s.event.response;
@@ -83,7 +80,8 @@ export function learnReturnedIds(t: Tables, s: EventScope): void {
   const filter = (s.actor.returned ??= new IdFilter());
   // A collection lists its objects; a singleton (`/users/me`) or a write's answer names its own object first.
   const end = Math.min(text.length, s.event.request.method === 'GET' && s.ep.collection ? ID_SCAN : WRITE_SCAN);
-  const p = PAIR;
+  // The engine's scratch pair: a closure per response was most of what this allocated.
+  const p = t.json;
   for (let i = 0; nextJsonPair(text, i, end, p); i = p.next) {
     if (isIdKey(text, p.keyStart, p.keyEnd) && p.valueEnd > p.valueStart) filter.add(hashRange(text, p.valueStart, Math.min(p.valueEnd, p.valueStart + SEGMENT_CHARS)));
   }

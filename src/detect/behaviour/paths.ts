@@ -1,7 +1,7 @@
 import type { ApiEvent } from '../../contracts/api-event.js';
 import { API_KEY_HEADERS, fnv1a, type CredentialFacts } from '../../redact/credential-facts.js';
 import { hashRange } from './bounded.js';
-import { jsonPair, nextJsonPair, rangeEquals } from './json-scan.js';
+import { jsonPair, nextJsonPair, rangeEquals, type JsonPair } from './json-scan.js';
 import { lowerCase } from '../../util/ascii-case.js';
 
 /**
@@ -58,24 +58,20 @@ export function endpointTraits(method: string, template: string, names: readonly
 
 /**
  * Hash of the username a login request tried (JSON or form body; ASCII case folded), or null when the body
- * names none. Reads at most 16 KiB of the body, once.
+ * names none. Reads at most 16 KiB of the body, once, pair by pair into `p` (the engine passes its scratch pair).
  */
-export function loginUsernameHash(event: ApiEvent): number | null {
+export function loginUsernameHash(event: ApiEvent, p: JsonPair = jsonPair()): number | null {
   const body = event.request.body;
   const text = body?.text;
   if (text === undefined || text === '' || body?.encoding === 'base64') return null;
   const ct = lowerCase(body?.contentType ?? event.request.headers['content-type'] ?? '');
   if (ct.includes('x-www-form-urlencoded')) return formUsername(text);
   const end = Math.min(text.length, BODY_SCAN);
-  const p = PAIR;
   for (let i = 0; nextJsonPair(text, i, end, p); i = p.next) {
     if (p.isString && isUsernameField(text, p.keyStart, p.keyEnd)) return hashRange(text, p.valueStart, Math.min(p.valueEnd, p.valueStart + USERNAME_CHARS), true);
   }
   return null;
 }
-
-/** The pair being read by `loginUsernameHash` (reused: no closure or object per login). */
-const PAIR = jsonPair();
 
 /** Whether `text[start, end)` is one of `USERNAME_FIELDS`. */
 function isUsernameField(text: string, start: number, end: number): boolean {

@@ -4,6 +4,7 @@ import type { Detection, DetectorInfo } from '../types.js';
 import type { ActorKey } from './actor.js';
 import { BoundedMap, ClockRing, IdFilter, LogHistogram, type Seen } from './bounded.js';
 import type { BehaviourConfig } from './config.js';
+import { jsonPair, type JsonPair } from './json-scan.js';
 import type { EndpointTraits } from './paths.js';
 
 /**
@@ -183,6 +184,8 @@ export interface Tables {
    * `pairOf` to refill instead of allocating; at most `MAX_SPARE_PAIRS`.
    */
   readonly spare: PairState[];
+  /** Scratch for reading JSON bodies pair by pair (one per engine: no closure or object per body). */
+  readonly json: JsonPair;
   readonly sources: BoundedMap<SourceState>;
   readonly usernames: BoundedMap<UsernameState, number>;
   readonly cooldowns: BoundedMap<Seen>;
@@ -230,6 +233,7 @@ export function createTables(cfg: BehaviourConfig): Tables {
       if (spare.length < MAX_SPARE_PAIRS) spare.push(p);
     }),
     spare,
+    json: jsonPair(),
     sources: new BoundedMap<SourceState>(m.maxSources, Math.max(cfg.login.windowMinutes, cfg.login.burstMinutes) * MINUTE),
     usernames: new BoundedMap<UsernameState, number>(m.maxUsernames, cfg.login.usernameWindowMinutes * MINUTE),
     cooldowns: new BoundedMap<Seen>(Math.max(1000, m.maxActors), cfg.cooldownMinutes * MINUTE),
