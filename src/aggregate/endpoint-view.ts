@@ -6,6 +6,7 @@ import type { ClassInfo } from '../risk/posture-rules.js';
 import { scoreRisk } from '../risk/score.js';
 import { endpointId, timelinePoints, type EndpointState } from './endpoint-state.js';
 import { smallValueSet } from '../discover/params.js';
+import { isNoneAlg } from '../redact/credential-facts.js';
 
 export interface TemplateInfo {
   confidence: number;
@@ -71,7 +72,7 @@ export function toEndpoint(
   if (state.authKinds.basic) weakAuth.push('basic');
   if (state.authKinds.digest) weakAuth.push('digest');
   if (state.authKinds['api-key-query']) weakAuth.push('api-key-query');
-  if (Object.keys(state.jwt.algs).some((a) => a.toLowerCase() === 'none')) weakAuth.push('jwt-alg-none');
+  if (Object.keys(state.jwt.algs).some(isNoneAlg)) weakAuth.push('jwt-alg-none');
   const uniqueClasses = [...new Set(dataClasses.map((d) => d.dataClass))].sort();
   const internetExposed = state.publicCalls > 0;
   const riskResult = scoreRisk(

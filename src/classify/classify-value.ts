@@ -9,6 +9,7 @@ import { DATA_CLASSES, DATA_CLASS_INFOS, classRank } from './registry.js';
 import type { ClassifyContext, DataClassMatch, TextSpan, ValueProfile } from './types.js';
 import { containsPrivateKey, fillProfile, isObviouslyBenign, newProfile } from './validators.js';
 import type { MutableProfile } from './validators.js';
+import { boundedMemo } from '../util/bounded-memo.js';
 
 /**
  * Values longer than this are only checked for an embedded private key by the whole-value detectors (the
@@ -205,18 +206,7 @@ export interface ClassifierOptions {
 export function createClassifier(opts: ClassifierOptions = {}): Classifier {
   const custom = compileCustomClasses(opts.customClasses ?? []);
   const cacheSize = opts.keyCacheSize ?? 4096;
-  const memo = new Map<string, KeyFacts>();
-  const lookup: KeyLookup = {
-    factsFor(rawKey) {
-      let facts = memo.get(rawKey);
-      if (facts === undefined) {
-        facts = keyFacts(rawKey);
-        if (memo.size >= cacheSize) memo.clear();
-        memo.set(rawKey, facts);
-      }
-      return facts;
-    },
-  };
+  const lookup: KeyLookup = { factsFor: boundedMemo(cacheSize, keyFacts) };
   // One scratch profile per classifier: classification is synchronous and never re-entered.
   const profile = newProfile();
   const deps = textDeps(lookup, custom, profile);

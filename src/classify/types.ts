@@ -64,7 +64,7 @@ export interface ClassifyContext {
   readonly parentKey?: string;
 }
 
-/** Character counts of a value, computed once per value by `profileOf`. */
+/** Character counts of a value, computed once per value by `fillProfile`. */
 export interface ValueProfile {
   readonly length: number;
   /** First character code, or -1 for an empty string. */

@@ -101,11 +101,6 @@ export function fillProfile(p: MutableProfile, value: string): MutableProfile {
   return p;
 }
 
-/** One pass over the value; see `ValueProfile`. */
-export function profileOf(value: string): ValueProfile {
-  return fillProfile(newProfile(), value);
-}
-
 // ---------------------------------------------------------------- contact data
 
 export function isEmail(value: string): boolean {

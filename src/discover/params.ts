@@ -1,5 +1,6 @@
 import type { Direction, ValueLocation } from '../contracts/data-class.js';
 import { bump } from '../aggregate/sketches.js';
+import { setOwn } from '../util/own-key.js';
 
 /** Observed facts about one parameter of an endpoint; mergeable by adding counts. */
 export interface ParamState {
@@ -182,7 +183,7 @@ function trackValue(p: ParamState, value: string | null): void {
 /** Values are attacker-controlled keys: `__proto__` or `constructor` must count like any other. */
 function countValue(values: Record<string, number>, value: string, n: number): void {
   if (Object.hasOwn(values, value)) values[value]! += n;
-  else Object.defineProperty(values, value, { value: n, enumerable: true, writable: true, configurable: true });
+  else setOwn(values, value, n);
 }
 
 export function paramKey(direction: Direction, location: ValueLocation, name: string): string {

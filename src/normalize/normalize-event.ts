@@ -5,6 +5,7 @@ import { canonicalIso, msToIso, parseTimestamp } from './timestamp.js';
 import { normalizePathEscapes, parsePort, parseQueryString, plainHost, pushQuery, splitAbsoluteUrl, splitHostPort } from './url.js';
 import { fitsBytes, isWellFormed, truncateUtf8, utf8Length } from './utf8.js';
 import { lowerCase } from '../util/ascii-case.js';
+import { setOwn } from '../util/own-key.js';
 
 export interface NormalizeContext {
   source: SourceKind;
@@ -257,10 +258,8 @@ function addHeader(out: Record<string, string>, name: string, value: string, whe
   const prev = out[lname];
   if (typeof prev === 'string') {
     out[lname] = prev + (lname === 'set-cookie' ? '\n' : ', ') + value;
-  } else if (lname === '__proto__') {
-    Object.defineProperty(out, lname, { value, enumerable: true, writable: true, configurable: true });
   } else {
-    out[lname] = value;
+    setOwn(out, lname, value);
   }
 }
 
@@ -457,8 +456,7 @@ function addCookie(out: Record<string, string>, name: string, value: string, cou
   if (!fitsBytes(value, limits.maxHeaderBytes) || !fitsBytes(name, limits.maxFieldBytes)) fail('request.cookies: cookie too long');
   // First wins: browsers send the most specific cookie of a name first.
   if (typeof out[name] === 'string') return count + 1;
-  if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  else out[name] = value;
+  setOwn(out, name, value);
   return count + 1;
 }
 

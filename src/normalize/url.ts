@@ -3,6 +3,7 @@
  * want (it rewrites paths and hosts silently); this splits only what the event needs and reports failure.
  */
 import { lowerCase } from '../util/ascii-case.js';
+import { setOwn } from '../util/own-key.js';
 
 export interface SplitUrl {
   scheme: 'http' | 'https';
@@ -179,10 +180,8 @@ export function pushQuery(query: Record<string, string[]>, key: string, value: s
   const prev = query[key];
   if (Array.isArray(prev)) {
     prev.push(value);
-  } else if (key === '__proto__') {
-    Object.defineProperty(query, key, { value: [value], enumerable: true, writable: true, configurable: true });
   } else {
-    query[key] = [value];
+    setOwn(query, key, [value]);
   }
 }
 

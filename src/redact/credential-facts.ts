@@ -98,6 +98,15 @@ function headerAlg(part: string): string | null {
   return alg;
 }
 
+/**
+ * Whether a JWT's `alg` is `none` in any case (an unsigned token), without the lower-cased copy most algorithms
+ * would cost (`HS256`, `RS256`). `| 32` folds ASCII capitals only, and no other character lower-cases to an
+ * ASCII letter of `none`.
+ */
+export function isNoneAlg(alg: string): boolean {
+  return alg.length === 4 && (alg.charCodeAt(0) | 32) === 110 && (alg.charCodeAt(1) | 32) === 111 && (alg.charCodeAt(2) | 32) === 110 && (alg.charCodeAt(3) | 32) === 101;
+}
+
 /** At most 32 claim names of at most 64 characters each, in payload order. */
 function claimNames(payload: Record<string, unknown>): string[] {
   const keys = Object.keys(payload);

@@ -1,5 +1,6 @@
 import type { Direction } from '../contracts/data-class.js';
 import type { HitSet, RedactCore } from './core.js';
+import { setOwn } from '../util/own-key.js';
 
 /** Deeper subtrees are replaced: walking them costs stack and nobody reads them downstream. */
 export const MAX_JSON_DEPTH = 64;
@@ -10,14 +11,6 @@ function pointerToken(key: string): string {
   return key.includes('~') || key.includes('/') ? key.replaceAll('~', '~0').replaceAll('/', '~1') : key;
 }
 
-/**
- * `__proto__` from JSON.parse (or a query parameter, a cookie) is an own property; plain assignment would hit the
- * prototype setter instead, dropping the key and replacing the object's prototype.
- */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
 
 interface Walk {
   readonly core: RedactCore;

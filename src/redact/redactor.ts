@@ -6,12 +6,14 @@ import { HitSet, createCore, recordHits } from './core.js';
 import type { RedactCore } from './core.js';
 import { redactCookieHeader, redactCookieValue, redactSetCookie } from './cookies.js';
 import { redactFormBody } from './form-body.js';
-import { redactJsonTree, setOwn } from './json-body.js';
+import { redactJsonTree } from './json-body.js';
 import { multipartBoundary, redactMultipartBody } from './multipart-body.js';
 import { IP_LIST_HEADERS, STRUCTURAL_HEADERS, URL_HEADERS, credentialClassForHeader, credentialClassForQuery } from './names.js';
 import { createPlaceholder } from './placeholder.js';
 import { redactUrlHeader } from './url-header.js';
 import { lowerCase } from '../util/ascii-case.js';
+import { boundedMemo } from '../util/bounded-memo.js';
+import { setOwn } from '../util/own-key.js';
 
 /** Default bound on the characters of one body or text that are scanned; what lies beyond is cut. */
 export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024;
@@ -19,8 +21,8 @@ export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024;
 export const TRUNCATION_MARK = '…[TRUNCATED]';
 /** Hit name for `request.clientAddress` (location `header`: the address the connection came from). */
 export const CLIENT_ADDRESS_HIT = 'client-address';
-/** Distinct header names whose credential class is remembered per redactor. */
-const HEADER_MEMO_SIZE = 2048;
+/** Distinct header or parameter names a name memo remembers per redactor. */
+const NAME_MEMO_SIZE = 2048;
 /** Distinct clean (previous segment, segment) pairs remembered per redactor. */
 const SEGMENT_MEMO_SIZE = 16_384;
 /** Distinct clean whole paths remembered per redactor, and the longest one remembered. */
@@ -109,16 +111,8 @@ export function createRedactor(opts: RedactorOptions): Redactor {
   const core: RedactCore = createCore(classifier, placeholder);
   const maxScan = opts.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES;
   // Header names recur in every event; their credential class is worked out once. Names only, no values.
-  const headerClassMemo = new Map<string, string | null>();
-  const headerClass = (name: string): string | undefined => {
-    let cls = headerClassMemo.get(name);
-    if (cls === undefined) {
-      cls = credentialClassForHeader(name) ?? null;
-      if (headerClassMemo.size >= HEADER_MEMO_SIZE) headerClassMemo.clear();
-      headerClassMemo.set(name, cls);
-    }
-    return cls ?? undefined;
-  };
+  const headerClassOf = boundedMemo(NAME_MEMO_SIZE, (name) => credentialClassForHeader(name) ?? null);
+  const headerClass = (name: string): string | undefined => headerClassOf(name) ?? undefined;
 
   // Path segments repeat in nearly every call (`v1`, `orders`, popular ids). Those found clean under their
   // previous segment are remembered, so a call's URL is classified once per distinct (key, segment) pair.
@@ -171,16 +165,7 @@ export function createRedactor(opts: RedactorOptions): Redactor {
 
   // Whether a query parameter name can be a credential by name (`token`, `api_key`); names only, no values.
   // Nearly none is, so the value-dependent check of `credentialClassForQuery` is skipped for the rest.
-  const queryCredentialMemo = new Map<string, boolean>();
-  const mayBeCredentialQuery = (name: string): boolean => {
-    let may = queryCredentialMemo.get(name);
-    if (may === undefined) {
-      may = credentialClassForQuery(name) !== undefined;
-      if (queryCredentialMemo.size >= HEADER_MEMO_SIZE) queryCredentialMemo.clear();
-      queryCredentialMemo.set(name, may);
-    }
-    return may;
-  };
+  const mayBeCredentialQuery = boundedMemo(NAME_MEMO_SIZE, (name) => credentialClassForQuery(name) !== undefined);
 
   function redactQuery(query: ApiRequest['query'], hits: HitSet): ApiRequest['query'] {
     const out: ApiRequest['query'] = {};

@@ -1,9 +1,8 @@
 import type { ApiEvent } from '../contracts/api-event.js';
 import type { DataClassHit } from '../contracts/data-class.js';
-import type { CredentialFacts } from '../redact/credential-facts.js';
+import { isNoneAlg, type CredentialFacts } from '../redact/credential-facts.js';
 import { signal, type EndpointState } from '../aggregate/endpoint-state.js';
 import { isCredentialClass } from '../classify/registry.js';
-import { lowerCase } from '../util/ascii-case.js';
 
 /**
  * Per-event posture signals: counters on the endpoint state that posture rules later turn into findings.
@@ -103,7 +102,7 @@ export function observeHeaderSignals(state: EndpointState, event: ApiEvent, fact
   if (facts.kind !== 'none' && event.request.scheme === 'http') signal(state, `credentials-over-http:${facts.kind}`);
   if (facts.kind === 'basic') signal(state, 'basic-auth');
   if (facts.jwt) {
-    if (lowerCase(facts.jwt.alg) === 'none') signal(state, 'jwt-alg-none');
+    if (isNoneAlg(facts.jwt.alg)) signal(state, 'jwt-alg-none');
     if (!facts.jwt.hasExp) signal(state, 'jwt-no-exp');
   }
   const res = event.response;

@@ -151,14 +151,21 @@ export class BoundedMap<V extends Seen, K extends string | number = string> {
  * slots anyway.
  *
  * @example
- * if (pair.objects === undefined) pair.objects = [h];
- * else if (!addHash(pair.objects, cap, h)) return; // already there, or saturated
+ * const objects = withHash(pair.objects, cap, h);
+ * if (objects === null) return; // already there, or saturated
+ * pair.objects = objects;
  */
 export function addHash(set: number[], cap: number, h: number): boolean {
   if (set.length >= cap) return false;
   for (let i = 0; i < set.length; i++) if (set[i] === h) return false;
   set.push(h);
   return true;
+}
+
+/** `set` (or a new `[h]` for none yet) with `h` added; null when `h` was already there or the set is saturated. */
+export function withHash(set: number[] | undefined, cap: number, h: number): number[] | null {
+  if (set === undefined) return [h];
+  return addHash(set, cap, h) ? set : null;
 }
 
 /** `12`, or `128+` for a saturated set (evidence). */

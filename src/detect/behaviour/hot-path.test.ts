@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lowerCase } from '../../util/ascii-case.js';
 import { isPrivateAddress } from './actor.js';
 import { removeAt } from './state.js';
-import { isNoneAlg } from './tokens.js';
+import { isNoneAlg } from '../../redact/credential-facts.js';
 
 /**
  * The small helpers that replaced allocating expressions on the engine's hot path, each checked against the

@@ -1,7 +1,7 @@
 import { fnv1a } from '../../redact/credential-facts.js';
 import type { ActorKey } from './actor.js';
 import { addressUnit, clientAddressOf } from './actor.js';
-import { addHash, countOf, LogHistogram } from './bounded.js';
+import { countOf, LogHistogram, withHash } from './bounded.js';
 import { BRUTEFORCE_401_BURST, STUFFING_FAILURE_SPIKE, STUFFING_MANY_SOURCES, STUFFING_MANY_USERNAMES } from './detectors.js';
 import { loginUsernameHash } from './paths.js';
 import { confidenceOver, learnedThreshold, MINUTE, minutesSince, type EventScope, type SourceState, type Tables } from './state.js';
@@ -80,14 +80,14 @@ export function observeLogin(t: Tables, s: EventScope): void {
   const user = loginUsernameHash(s.event, t.json);
   const cap = cfg.memory.distinctCap;
   if (user !== null) {
-    let failed = src.failedUsers;
-    let added = true;
-    if (failed === undefined) src.failedUsers = failed = [user];
-    else added = addHash(failed, cap, user);
-    const n = failed.length;
-    if (added && n >= lc.minUsernames && src.fails >= lc.minFailureShare * src.attempts) {
-      const evidence = `${countOf(failed, cap)} distinct usernames failed from one address in ${minutesSince(src.windowStart, s.ts)} min (${src.fails} of ${src.attempts} attempts failed)`;
-      if (t.emit(STUFFING_MANY_USERNAMES, src.actor, `${src.actor.key}\u0000${s.ep.key}`, s.ep.template, confidenceOver(n, lc.minUsernames, 0.65), evidence)) s.ep.bucketFired = true;
+    const failed = withHash(src.failedUsers, cap, user);
+    if (failed !== null) {
+      src.failedUsers = failed;
+      const n = failed.length;
+      if (n >= lc.minUsernames && src.fails >= lc.minFailureShare * src.attempts) {
+        const evidence = `${countOf(failed, cap)} distinct usernames failed from one address in ${minutesSince(src.windowStart, s.ts)} min (${src.fails} of ${src.attempts} attempts failed)`;
+        if (t.emit(STUFFING_MANY_USERNAMES, src.actor, `${src.actor.key}\u0000${s.ep.key}`, s.ep.template, confidenceOver(n, lc.minUsernames, 0.65), evidence)) s.ep.bucketFired = true;
+      }
     }
     perUsername(t, s, src, user);
   }
@@ -107,9 +107,9 @@ function perUsername(t: Tables, s: EventScope, src: SourceState, user: number): 
   u.fails++;
   const cap = t.cfg.memory.distinctCap;
   const h = fnv1a(src.actor.key);
-  let sources = u.sources;
-  if (sources === undefined) u.sources = sources = [h];
-  else if (!addHash(sources, cap, h)) return;
+  const sources = withHash(u.sources, cap, h);
+  if (sources === null) return;
+  u.sources = sources;
   const n = sources.length;
   if (n < lc.minSources) return;
   const evidence = `one username failed from ${countOf(sources, cap)} distinct addresses in ${minutesSince(u.windowStart, s.ts)} min (${u.fails} failures)`;

@@ -1,5 +1,5 @@
 import { BOLA_DISTINCT_IDS, ENUM_FORCED_BROWSING, ENUM_OBJECT_IDS, SCRAPING_OBJECT_SWEEP } from './detectors.js';
-import { addHash, countOf, hashRange, IdFilter } from './bounded.js';
+import { countOf, hashRange, IdFilter, withHash } from './bounded.js';
 import { isIdKey, nextJsonPair } from './json-scan.js';
 import { confidenceOver, foldWindow, learnedThreshold, MINUTE, minutesSince, type EndpointState, type EventScope, type Tables } from './state.js';
 
@@ -157,9 +157,9 @@ export function observeObjects(t: Tables, s: EventScope): void {
   const refused = isRefusal(s.status);
   if (refused) pair.errors++;
   const cap = cfg.memory.distinctCap;
-  let objects = pair.objects;
-  if (objects === undefined) pair.objects = objects = [obj.key];
-  else if (!addHash(objects, cap, obj.key)) return;
+  const objects = withHash(pair.objects, cap, obj.key);
+  if (objects === null) return;
+  pair.objects = objects;
   // Reads only: many distinct objects written or deleted with success is an operator at work, not harvesting.
   const method = s.event.request.method;
   const read = method === 'GET' || method === 'HEAD';
@@ -223,9 +223,9 @@ export function observeBrowsing(t: Tables, s: EventScope): void {
   const path = s.event.request.path;
   const cap = cfg.memory.distinctCap;
   const h = hashRange(path, 0, Math.min(path.length, 1024));
-  let paths = a.browsePaths;
-  if (paths === undefined) a.browsePaths = paths = [h];
-  else if (!addHash(paths, cap, h)) return;
+  const paths = withHash(a.browsePaths, cap, h);
+  if (paths === null) return;
+  a.browsePaths = paths;
   const min = cfg.enumeration.minPaths;
   if (paths.length >= min && a.browseErrors >= cfg.enumeration.minErrorShare * a.browseRequests) {
     const host = s.event.request.host;

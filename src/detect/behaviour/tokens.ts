@@ -1,6 +1,6 @@
-import { fnv1a } from '../../redact/credential-facts.js';
+import { fnv1a, isNoneAlg } from '../../redact/credential-facts.js';
 import { addressUnit, clientAddressOf } from './actor.js';
-import { addHash, countOf } from './bounded.js';
+import { countOf, withHash } from './bounded.js';
 import { TOKEN_ALG_NONE_ACCEPTED, TOKEN_EXPIRED_ACCEPTED, TOKEN_MANY_ADDRESSES } from './detectors.js';
 import { confidenceOver, MINUTE, minutesSince, type ActorState, type EventScope, type Tables } from './state.js';
 
@@ -29,14 +29,6 @@ function addressHash(a: ActorState, s: EventScope): number {
   a.lastDirect = direct;
   a.lastForwarded = xff;
   return (a.lastHash = fnv1a(addressUnit(clientAddressOf(s.event))) || 1);
-}
-
-/**
- * `lowerCase(alg) === 'none'` without the lower-cased copy, which most tokens would allocate (`HS256`, `RS256`).
- * `| 32` folds ASCII capitals only, and no other character lower-cases to an ASCII letter of `none`.
- */
-export function isNoneAlg(alg: string): boolean {
-  return alg.length === 4 && (alg.charCodeAt(0) | 32) === 110 && (alg.charCodeAt(1) | 32) === 111 && (alg.charCodeAt(2) | 32) === 110 && (alg.charCodeAt(3) | 32) === 101;
 }
 
 export function observeTokens(t: Tables, s: EventScope): void {
@@ -69,11 +61,9 @@ export function observeTokens(t: Tables, s: EventScope): void {
     }
   }
   const cap = cfg.memory.distinctCap;
-  let addrs = a.addrs;
-  let added = true;
-  if (addrs === undefined) a.addrs = addrs = [h];
-  else added = addHash(addrs, cap, h);
-  if (added) {
+  const addrs = withHash(a.addrs, cap, h);
+  if (addrs !== null) {
+    a.addrs = addrs;
     const n = addrs.length;
     const habit = a.foreignRate < 0 ? 0 : 2 * a.foreignRate * a.addrRequests + 4;
     if (n >= tc.minAddresses && a.foreign >= tc.minForeignShare * a.addrRequests && a.foreign >= habit) {
